@@ -1,0 +1,132 @@
+"""The stable face for other tools: :func:`load_model` and what it returns."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from research.labels import article_label_set
+from research.modelio import load_estimator
+from research.segment import segment
+
+__all__ = ["ArticleLabels", "Model", "SentenceLabel", "load_model"]
+
+
+@dataclass(frozen=True)
+class SentenceLabel:
+    """One sentence of an article: offsets into the article text, label and scores."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    scores: dict = field(default_factory=dict)
+
+    def to_dict(self):
+        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label,
+                "scores": self.scores}
+
+
+@dataclass(frozen=True)
+class ArticleLabels:
+    """An article's sentences and its label set (sentence labels other than ``other``)."""
+
+    text: str
+    sentences: tuple
+    labels: tuple
+
+
+class Model:
+    """A loaded, checked model. Create it with :func:`load_model`.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Label names, in the column order of :meth:`predict_proba`.
+    metadata : dict
+        The model directory's ``metadata.json``.
+    """
+
+    def __init__(self, estimator, metadata):
+        self.estimator = estimator
+        self.metadata = metadata
+        self.labels = tuple(metadata["labels"])
+
+    def __repr__(self):
+        return f"Model({self.metadata['model'].get('name')!r}, labels={self.labels})"
+
+    def predict_proba(self, texts):
+        """Return label probabilities, shape ``(len(texts), len(labels))``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        """
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return self.estimator.predict_proba(texts)
+
+    def predict(self, texts):
+        """Return the most probable label of each text, as a list of str."""
+        proba = self.predict_proba(texts)
+        return [self.labels[j] for j in proba.argmax(axis=1)]
+
+    def label_article(self, text):
+        """Segment an article into sentences and label each.
+
+        Parameters
+        ----------
+        text : str
+
+        Returns
+        -------
+        ArticleLabels
+            ``sentences`` carry offsets that slice ``text`` exactly; ``labels`` is the
+            article's label set.
+        """
+        return self.label_articles([text])[0]
+
+    def label_articles(self, texts):
+        """Label many articles with one batched prediction (see :meth:`label_article`)."""
+        spans = [segment(text) for text in texts]
+        flat = [text[a:b] for text, pieces in zip(texts, spans, strict=True) for a, b in pieces]
+        proba = self.predict_proba(flat)
+        results, k = [], 0
+        for text, pieces in zip(texts, spans, strict=True):
+            sentences = []
+            for a, b in pieces:
+                row = proba[k]
+                k += 1
+                scores = {label: round(float(p), 6) for label, p in zip(self.labels, row,
+                                                                         strict=True)}
+                sentences.append(SentenceLabel(a, b, text[a:b], self.labels[int(row.argmax())],
+                                               scores))
+            labels = article_label_set(s.label for s in sentences)
+            results.append(ArticleLabels(text, tuple(sentences), labels))
+        return results
+
+
+def load_model(model_dir, *, allow_version_mismatch=False):
+    """Load a model directory written by ``research run`` or ``research export``.
+
+    Checks, in order: the metadata parses; its format version is known; the model file's
+    SHA-256 matches; the scikit-learn version is the one it was saved with; the file holds
+    no type outside the code allowlist; the fitted classes equal the metadata labels.
+
+    Parameters
+    ----------
+    model_dir : str or Path
+    allow_version_mismatch : bool
+        Load a model saved with another scikit-learn version, with a warning.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelFileError
+        Or one of its subclasses, naming the failed check and what to do.
+    """
+    estimator, metadata = load_estimator(model_dir, allow_version_mismatch=allow_version_mismatch)
+    return Model(estimator, metadata)

@@ -1,0 +1,162 @@
+"""The ``research`` command line. Only this module prints; the library logs.
+
+Exit codes: 0 success, 1 some input lines were bad (the rest was processed),
+2 usage, config, data or model-file errors (one line on stderr, no traceback),
+130 interrupted.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from research.errors import ResearchError
+
+log = logging.getLogger("research")
+
+
+def _cmd_run(args):
+    from research.experiment import run_config
+    from research.summary import headline_lines
+
+    run_dirs = run_config(args.config, seed=args.seed, output_dir=args.output_dir)
+    for run_dir in run_dirs:
+        for line in headline_lines(run_dir):
+            print(line)
+    for run_dir in run_dirs:
+        print(run_dir)
+    return 0
+
+
+def _cmd_sweep(args):
+    from research.sweep import run_sweep
+
+    run_dirs = run_sweep(args.config, n_jobs=args.jobs, scheduler=args.scheduler,
+                         output_dir=args.output_dir, quiet=args.quiet)
+    for run_dir in run_dirs:
+        print(run_dir)
+    return 0
+
+
+def _cmd_compare(args):
+    from research.compare import compare_runs
+
+    print(compare_runs(args.paths, fmt=args.format, baseline=args.baseline, split=args.split))
+    return 0
+
+
+def _cmd_evaluate(args):
+    from research.evaluate import evaluate_model
+    from research.summary import metrics_table
+
+    metrics, out_dir = evaluate_model(args.model, args.data, output=args.output,
+                                      allow_version_mismatch=args.allow_version_mismatch)
+    print(metrics_table(metrics))
+    if out_dir:
+        print(out_dir)
+    return 0
+
+
+def _cmd_predict(args):
+    from research.predict import predict_stream
+
+    bad = predict_stream(args.model, unit=args.unit, source=args.input, target=args.output,
+                         batch_size=args.batch_size, quiet=args.quiet,
+                         allow_version_mismatch=args.allow_version_mismatch)
+    return 1 if bad else 0
+
+
+def _cmd_export(args):
+    from research.evaluate import export_model
+
+    print(export_model(args.run, args.output, fmt=args.format))
+    return 0
+
+
+def _cmd_corpus(args):
+    from research.corpus import corpus_stats, format_stats, validate_corpus
+
+    if args.action == "stats":
+        print(format_stats(corpus_stats(args.path)))
+        return 0
+    problems = validate_corpus(args.path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{args.path}: {'valid' if not problems else f'{len(problems)} problems'}")
+    return 1 if problems else 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="research", description=__doc__.splitlines()[0])
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="train and evaluate one config; prints the run directory")
+    p.add_argument("config", type=Path)
+    p.add_argument("--seed", type=int, help="run this seed instead of the config's seeds")
+    p.add_argument("--output-dir", type=Path, help="where run directories go")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("sweep", help="run a config's [sweep] grid, in parallel")
+    p.add_argument("config", type=Path)
+    p.add_argument("--jobs", type=int, default=2, help="parallel runs on this machine")
+    p.add_argument("--scheduler", help="address of a dask.distributed scheduler")
+    p.add_argument("--output-dir", type=Path)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser("compare", help="one table over run directories")
+    p.add_argument("paths", nargs="+", type=Path, help="run directories or folders of them")
+    p.add_argument("--format", choices=("md", "csv"), default="md")
+    p.add_argument("--baseline", type=Path, help="run to test every other run against")
+    p.add_argument("--split", help="evaluated split to compare (default: each run's headline)")
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("evaluate", help="score a saved model on a labelled file")
+    p.add_argument("--model", required=True, type=Path)
+    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--output", type=Path, help="write metrics and predictions to this new folder")
+    p.add_argument("--allow-version-mismatch", action="store_true")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("predict", help="label JSONL or text lines with a saved model")
+    p.add_argument("--model", required=True, type=Path)
+    p.add_argument("--unit", choices=("sentence", "article"), default="sentence")
+    p.add_argument("--input", default="-", help="file, or - for stdin")
+    p.add_argument("--output", default="-", help="file, or - for stdout")
+    p.add_argument("--batch-size", type=int, default=2048)
+    p.add_argument("--allow-version-mismatch", action="store_true")
+    p.set_defaults(func=_cmd_predict)
+
+    p = sub.add_parser("export", help="write a run's model to a new model directory")
+    p.add_argument("run", type=Path)
+    p.add_argument("output", type=Path)
+    p.add_argument("--format", choices=("skops", "joblib"), default="skops")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
+    p.add_argument("action", choices=("stats", "validate"))
+    p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
+    p.set_defaults(func=_cmd_corpus)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``research`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("batch_size", "jobs"):
+        if getattr(args, name, 1) is not None and getattr(args, name, 1) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(message)s", stream=sys.stderr)
+    try:
+        return args.func(args)
+    except ResearchError as exc:
+        print(f"research: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("research: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `research predict ... | head`
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,208 @@
+"""Experiment configs: TOML files read into frozen dataclasses.
+
+Every default lives in the dataclass fields below. Unknown keys, wrong types and
+impossible values raise :class:`~research.errors.ConfigError` naming the file and key.
+Relative paths in a config are resolved against the config file's own folder, so a
+config means the same thing from any working directory.
+"""
+
+import dataclasses
+import difflib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from research.errors import ConfigError
+
+__all__ = ["DataConfig", "EvalConfig", "ExperimentConfig", "ModelConfig", "load_config"]
+
+UNITS = ("sentence", "article")
+STRATEGIES = ("split", "group_kfold")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where examples come from and how they are split."""
+
+    path: str | None = None  # local JSONL/JSON/CSV/Parquet file
+    hub_id: str | None = None  # Hugging Face Hub dataset id (needs a pinned revision)
+    revision: str | None = None
+    hub_split: str = "train"
+    columns: dict = field(default_factory=dict)  # our name -> column name: text, label, id, group, split
+    unit: str = "sentence"
+    train_splits: tuple[str, ...] = ("train",)
+    dev_splits: tuple[str, ...] = ("dev",)
+    test_size: float = 0.2  # grouped random split, when the data has no split column
+    shared: bool = False  # True marks configs that read ../shared (never the default)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """A registered model factory name and its keyword arguments."""
+
+    name: str = "tfidf_logreg.v1"
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """How the model is scored."""
+
+    strategy: str = "split"
+    splits: tuple[str, ...] = ("test",)  # evaluated splits; the first is the headline
+    folds: int = 5
+    bootstrap: int = 1000
+    confidence: float = 0.95
+    articles: bool = True  # also score article label sets where articles exist
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """One experiment: data, model, evaluation and seeds."""
+
+    name: str
+    description: str = ""
+    seeds: tuple[int, ...] = (13,)
+    output_dir: str = "../experiments/runs"
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    sweep: dict = field(default_factory=dict)  # dotted key -> list of values
+    source: str = ""  # the config file, filled in by load_config
+
+    def to_dict(self):
+        """Return the resolved config as plain TOML-compatible data."""
+        return dataclasses.asdict(self)
+
+
+_SECTIONS = {"data": DataConfig, "model": ModelConfig, "eval": EvalConfig}
+
+
+def _type_ok(value, hint):
+    origin = typing.get_origin(hint)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, h) for h in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    return isinstance(value, hint)
+
+
+def _type_name(hint):
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+def _build(cls, table, where, prefix):
+    """Build dataclass ``cls`` from a TOML table, checking keys and types."""
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in dataclasses.fields(cls) if f.name != "source"]
+    kwargs = {}
+    for key, value in table.items():
+        dotted = prefix + key
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean '{prefix}{close[0]}'?" if close else ""
+            raise ConfigError(f"{where}: unknown key '{dotted}'{hint}")
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{dotted}' must be a table ([{dotted}])")
+            value = _build(_SECTIONS[key], value, where, dotted + ".")
+        elif not _type_ok(value, hints[key]):
+            raise ConfigError(
+                f"{where}: '{dotted}' must be {_type_name(hints[key])}, got {value!r}"
+            )
+        elif typing.get_origin(hints[key]) is tuple:
+            value = tuple(value)
+        kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:  # a required key is missing
+        raise ConfigError(f"{where}: {exc}".replace("__init__() ", "")) from None
+
+
+def _check_values(cfg, where):
+    """Reject values of the right type that still cannot work."""
+    checks = [
+        (cfg.name.strip() != "", "name", "must not be empty"),
+        (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
+        (cfg.data.unit in UNITS, "data.unit", f"must be one of {UNITS}"),
+        ((cfg.data.path is None) != (cfg.data.hub_id is None), "data.path", "give exactly one of "
+         "data.path and data.hub_id"),
+        (cfg.data.hub_id is None or cfg.data.revision, "data.revision", "a Hub dataset needs a "
+         "pinned revision (commit hash or tag)"),
+        (0 < cfg.data.test_size < 1, "data.test_size", "must be between 0 and 1"),
+        (cfg.eval.strategy in STRATEGIES, "eval.strategy", f"must be one of {STRATEGIES}"),
+        (cfg.eval.folds >= 2, "eval.folds", "must be at least 2"),
+        (cfg.eval.bootstrap >= 0, "eval.bootstrap", "must be 0 (off) or more"),
+        (0 < cfg.eval.confidence < 1, "eval.confidence", "must be between 0 and 1"),
+        (len(cfg.eval.splits) > 0 or cfg.eval.strategy != "split", "eval.splits", "needs at "
+         "least one split"),
+        (set(cfg.data.columns) <= {"text", "label", "id", "group", "split", "sentences"},
+         "data.columns", "keys must be among text, label, id, group, split, sentences"),
+        (all(isinstance(v, list) and v for v in cfg.sweep.values()), "sweep", "every grid "
+         "entry must be a non-empty list of values"),
+    ]
+    for ok, key, message in checks:
+        if not ok:
+            raise ConfigError(f"{where}: '{key}' {message}")
+
+
+def _resolve(cfg, base):
+    """Make relative paths absolute against the config file's folder."""
+    data = cfg.data
+    if data.path is not None:
+        data = dataclasses.replace(data, path=str((base / data.path).resolve()))
+    return dataclasses.replace(cfg, data=data, output_dir=str((base / cfg.output_dir).resolve()))
+
+
+def parse_config(text, where, base=Path(".")):
+    """Parse config ``text`` (named ``where`` in errors); see :func:`load_config`."""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    cfg = _build(ExperimentConfig, table, where, "")
+    _check_values(cfg, where)
+    cfg = dataclasses.replace(_resolve(cfg, base), source=str(where))
+    from research.models import check_model_config  # late import: models import config users
+
+    check_model_config(cfg.model, where)
+    return cfg
+
+
+def load_config(path):
+    """Read and check an experiment config.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML file.
+
+    Returns
+    -------
+    ExperimentConfig
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or unreadable, is not TOML, has an unknown key, a wrong type,
+        an impossible value, or names an unregistered model or model parameter.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a TOML config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    return parse_config(text, str(path), path.parent.resolve())

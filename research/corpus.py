@@ -1,0 +1,202 @@
+"""The project's annotated corpus: assembly, statistics and validation.
+
+One article per JSON line: ``id``, ``title``, ``text``, ``meta`` (region, country, date,
+style), ``sentences`` (``start``, ``end``, ``label``; offsets slice ``text``), ``labels``
+(the article label set) and ``split`` (train, dev, test, or ood for held-out regions).
+"""
+
+import hashlib
+import json
+import re
+import statistics
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from research.errors import DataError
+from research.labels import SENTENCE_LABELS, article_label_set
+
+__all__ = ["assemble_article", "assign_corpus_splits", "corpus_stats", "format_stats",
+           "read_corpus", "validate_corpus"]
+
+SPLITS = ("train", "dev", "test", "ood")
+_WORD = re.compile(r"\w+")
+
+
+def assemble_article(record):
+    """Build a corpus article from an authoring record with ``paragraphs``.
+
+    ``paragraphs`` is a list of paragraphs, each a list of ``[sentence, label]``; the first
+    paragraph is the headline. Sentences join with a space, paragraphs with a blank line,
+    so offsets are computed, never typed.
+    """
+    text, sentences = "", []
+    for p, paragraph in enumerate(record["paragraphs"]):
+        for s, (sentence, label) in enumerate(paragraph):
+            text += ("\n\n" if p and not s else " " if s else "")
+            sentences.append({"start": len(text), "end": len(text) + len(sentence),
+                              "label": label})
+            text += sentence
+    title = record["paragraphs"][0][0][0]
+    labels = article_label_set(s["label"] for s in sentences)
+    return {"id": record["id"], "title": title, "text": text, "meta": record["meta"],
+            "sentences": sentences, "labels": list(labels), "split": record.get("split", "")}
+
+
+def _bucket(article_id, salt="corpus-v1"):
+    return hashlib.sha256(f"{salt}:{article_id}".encode()).hexdigest()
+
+
+# Twenty slots: 14 train, 3 dev, 3 test, interleaved so every stretch of the cycle mixes them.
+_CYCLE = ("train", "test", "train", "dev", "train", "train", "train", "test", "train", "dev",
+          "train", "train", "test", "train", "train", "dev", "train", "train", "train", "train")
+
+
+def assign_corpus_splits(articles, ood_regions):
+    """Set each article's ``split``: ``ood`` for held-out regions, else train/dev/test.
+
+    Articles are ordered by (region, style, hash of id) and dealt round a fixed 20-slot
+    cycle (70/15/15), so every region and style is spread over the three splits.
+    """
+    inside = []
+    for article in articles:
+        if article["meta"]["region"] in ood_regions:
+            article["split"] = "ood"
+        else:
+            inside.append(article)
+    inside.sort(key=lambda a: (a["meta"]["region"], a["meta"]["style"], _bucket(a["id"])))
+    for i, article in enumerate(inside):
+        article["split"] = _CYCLE[i % len(_CYCLE)]
+    return articles
+
+
+def read_corpus(path):
+    """Read corpus articles from a JSONL file (raises DataError naming the bad line)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: corpus file not found")
+    articles = []
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    articles.append(json.loads(line))
+                except ValueError as exc:
+                    raise DataError(f"{path}: line {lineno} is not JSON ({exc})") from None
+    return articles
+
+
+def _norm(text):
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _article_problems(article):
+    aid, text = article.get("id"), article.get("text", "")
+    problems, previous_end = [], 0
+    for key in ("id", "title", "text", "meta", "sentences", "split"):
+        if key not in article:
+            problems.append(f"{aid}: missing field '{key}'")
+    if problems:
+        return problems
+    if article["split"] not in SPLITS:
+        problems.append(f"{aid}: split {article['split']!r} not in {SPLITS}")
+    for key in ("region", "date", "style"):
+        if not article["meta"].get(key):
+            problems.append(f"{aid}: meta.{key} missing")
+    for k, s in enumerate(article["sentences"]):
+        start, end, label = s.get("start"), s.get("end"), s.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and previous_end <= start < end
+                <= len(text)):
+            problems.append(f"{aid}: sentence {k} offsets {start}:{end} out of order or outside "
+                            "the text")
+            continue
+        if text[start:end] != text[start:end].strip():
+            problems.append(f"{aid}: sentence {k} has whitespace at its edges")
+        if text[previous_end:start].strip():
+            problems.append(f"{aid}: text before sentence {k} is in no sentence")
+        if label not in SENTENCE_LABELS:
+            problems.append(f"{aid}: sentence {k} label {label!r} is not a label")
+        previous_end = end
+    if text[previous_end:].strip():
+        problems.append(f"{aid}: text after the last sentence is in no sentence")
+    derived = list(article_label_set(s.get("label") for s in article["sentences"]))
+    if "labels" in article and list(article["labels"]) != derived:
+        problems.append(f"{aid}: article labels {article['labels']} differ from its sentences "
+                        f"{derived}")
+    if not text.startswith(article["title"]):
+        problems.append(f"{aid}: text does not start with the title")
+    return problems
+
+
+def _near_duplicates(items, threshold=0.8, n=4):
+    """Pairs of (article, sentence) items from different splits sharing >= threshold shingles."""
+    shingles, index, problems = [], defaultdict(set), []
+    for i, (_, _, sentence) in enumerate(items):
+        words = _norm(sentence).split()
+        grams = {" ".join(words[j:j + n]) for j in range(len(words) - n + 1)} or {" ".join(words)}
+        shingles.append(grams)
+        for gram in grams:
+            index[gram].add(i)
+    for i, grams in enumerate(shingles):
+        candidates = Counter(j for gram in grams for j in index[gram] if j > i)
+        for j, shared in candidates.items():
+            if items[i][1] == items[j][1]:
+                continue
+            if shared / len(grams | shingles[j]) >= threshold:
+                problems.append(f"{items[i][0]} ({items[i][1]}) and {items[j][0]} ({items[j][1]}) "
+                                f"share a near-duplicate sentence: {items[i][2][:60]!r}")
+    return problems
+
+
+def validate_corpus(path):
+    """Check a corpus file; return a list of problems (empty when valid)."""
+    articles = read_corpus(path)
+    problems, ids, items = [], Counter(a.get("id") for a in articles), []
+    problems += [f"{aid}: id used {n} times" for aid, n in ids.items() if n > 1]
+    for article in articles:
+        found = _article_problems(article)
+        problems += found
+        if not found:
+            items += [(article["id"], article["split"], article["text"][s["start"]:s["end"]])
+                      for s in article["sentences"] if len(_norm(article["text"][s["start"]:
+                                                                                s["end"]])) > 30]
+    return problems + _near_duplicates(items)
+
+
+def corpus_stats(path):
+    """Counts by label, region, style, split and era, and sentence lengths."""
+    articles = read_corpus(path)
+    stats = {"articles": len(articles), "sentences": 0, "labels": Counter(),
+             "article_labels": Counter(), "regions": Counter(), "styles": Counter(),
+             "splits": Counter(), "split_sentences": Counter(), "decades": Counter()}
+    lengths, sizes = [], []
+    for a in articles:
+        stats["regions"][a["meta"]["region"]] += 1
+        stats["styles"][a["meta"]["style"]] += 1
+        stats["splits"][a["split"]] += 1
+        stats["decades"][str(a["meta"]["date"])[:3] + "0s"] += 1
+        stats["article_labels"].update(a.get("labels", []))
+        sizes.append(len(a["sentences"]))
+        for s in a["sentences"]:
+            stats["labels"][s["label"]] += 1
+            stats["split_sentences"][a["split"]] += 1
+            lengths.append(len(a["text"][s["start"]:s["end"]].split()))
+    stats["sentences"] = len(lengths)
+    if lengths:
+        stats["sentence_words"] = {"min": min(lengths), "median": statistics.median(lengths),
+                                   "mean": round(statistics.mean(lengths), 1), "max": max(lengths)}
+        stats["article_sentences"] = {"min": min(sizes), "median": statistics.median(sizes),
+                                      "max": max(sizes)}
+    return stats
+
+
+def format_stats(stats):
+    """Render :func:`corpus_stats` as readable text."""
+    lines = [f"articles: {stats['articles']}   sentences: {stats['sentences']}"]
+    for key in ("labels", "article_labels", "splits", "split_sentences", "regions", "styles",
+                "decades"):
+        counts = ", ".join(f"{k} {v}" for k, v in stats[key].most_common())
+        lines.append(f"{key}: {counts}")
+    for key in ("sentence_words", "article_sentences"):
+        if key in stats:
+            lines.append(f"{key}: " + ", ".join(f"{k} {v}" for k, v in stats[key].items()))
+    return "\n".join(lines)

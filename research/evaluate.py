@@ -1,0 +1,75 @@
+"""Score a saved model on any labelled file; export a run's model to a new folder."""
+
+import logging
+from pathlib import Path
+
+from research.api import load_model
+from research.data import file_sha256, read_rows, to_examples
+from research.errors import DataError
+from research.modelio import load_estimator, save_model
+
+__all__ = ["evaluate_model", "export_model"]
+
+log = logging.getLogger(__name__)
+
+
+def evaluate_model(model_dir, data_path, *, output=None, allow_version_mismatch=False,
+                   n_bootstrap=1000, confidence=0.95, seed=0):
+    """Score the model in ``model_dir`` on the labelled file ``data_path``.
+
+    Sentence rows grouped by article (``group`` or ``item``) also get article label-set
+    scores for the groups marked ``kind = "article"``.
+
+    Returns
+    -------
+    metrics : dict
+        ``{<file stem>: {"sentence": ..., "article": ...}}``, as in a run's metrics.json.
+    out_dir : Path or None
+        The folder written when ``output`` is given (it must not exist yet).
+    """
+    from research.experiment import evaluate_predictions
+    from research.report import write_confusion, write_metrics, write_predictions
+    from research.runs import write_json
+
+    output = Path(output) if output else None
+    if output is not None and output.exists():
+        raise DataError(f"{output}: already exists; evaluation results are never overwritten")
+    model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch)
+    examples = to_examples(read_rows(data_path), where=str(data_path))
+    proba = model.predict_proba(examples.texts)
+    preds = [model.labels[j] for j in proba.argmax(axis=1)]
+    name = Path(data_path).stem
+    metrics = {name: evaluate_predictions(examples, preds, n_bootstrap=n_bootstrap,
+                                          confidence=confidence, seed=seed)}
+    if output is None:
+        return metrics, None
+    output.mkdir(parents=True)
+    write_metrics(output, metrics, name)
+    write_confusion(output, metrics)
+    write_predictions(output / "predictions.jsonl", [
+        {"split": name, "id": i, "group": g, "text": t, "label": y, "pred": p,
+         "scores": dict(zip(model.labels, map(float, row), strict=True))}
+        for i, g, t, y, p, row in zip(examples.ids, examples.groups, examples.texts,
+                                      examples.labels, preds, proba.round(6), strict=True)])
+    write_json(output / "eval.json", {"model": str(Path(model_dir).resolve()),
+                                      "model_run_id": model.metadata.get("run_id"),
+                                      "data": str(Path(data_path).resolve()),
+                                      "data_sha256": file_sha256(data_path)})
+    return metrics, output
+
+
+def export_model(run_or_model_dir, output, *, fmt="skops"):
+    """Check and re-save a run's model (or a model directory) into the new folder ``output``."""
+    source = Path(run_or_model_dir)
+    if (source / "model").is_dir():
+        source = source / "model"
+    if Path(output).exists():
+        raise DataError(f"{output}: already exists; choose a new folder")
+    estimator, meta = load_estimator(source)
+    known = {"format_version", "serializer", "model_file", "sha256", "labels", "unit", "model",
+             "run_id", "data_hash", "versions", "metrics"}
+    return save_model(estimator, output, unit=meta.get("unit", "sentence"),
+                      model_name=meta["model"]["name"], model_params=meta["model"]["params"],
+                      run_id=meta.get("run_id", ""), data_hash=meta.get("data_hash", ""),
+                      metrics=meta.get("metrics"), fmt=fmt,
+                      extra={k: v for k, v in meta.items() if k not in known})

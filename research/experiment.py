@@ -1,0 +1,204 @@
+"""Run one experiment: load data, split by article, fit, evaluate, write a run directory."""
+
+import logging
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from research.api import Model
+from research.config import load_config
+from research.data import load_examples
+from research.errors import ConfigError, DataError
+from research.labels import SENTENCE_LABELS
+from research.modelio import package_versions, save_model
+from research.models import build_model
+from research.report import write_outputs
+from research.runs import RunDir, git_state, new_run_id
+from research.splits import assign_splits, group_kfold
+
+__all__ = ["evaluate_predictions", "run_config", "run_experiment"]
+
+log = logging.getLogger(__name__)
+
+
+def _counts(examples):
+    """Examples per split and label, for run.json."""
+    table = {}
+    for split, label in zip(examples.splits, examples.labels, strict=True):
+        table.setdefault(split, Counter())[label] += 1
+    return {split: dict(sorted(c.items())) for split, c in sorted(table.items())}
+
+
+def _predict(estimator, texts):
+    proba = Model(estimator, {"labels": list(estimator.classes_)}).predict_proba(texts)
+    labels = np.asarray(estimator.classes_, dtype=object)
+    return list(labels[proba.argmax(axis=1)]) if len(texts) else [], proba
+
+
+def _fit(cfg, seed, texts, labels):
+    estimator = build_model(cfg.model, random_state=seed)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
+            return estimator.fit(texts, labels)
+    except ValueError as exc:  # scikit-learn's parameter and data validation
+        raise ConfigError(f"{cfg.source}: model {cfg.model.name} cannot be fitted: "
+                          f"{str(exc).splitlines()[0]}") from None
+
+
+def _article_sets(subset, preds):
+    """Gold and predicted label sets of the articles in ``subset`` (from sentence labels)."""
+    by_group = {}
+    for group, pred in zip(subset.groups, preds, strict=True):
+        by_group.setdefault(group, set()).add(pred)
+    groups = [g for g in by_group if g in subset.articles]
+    return ([subset.articles[g]["labels"] for g in groups],
+            [tuple(sorted(by_group[g] - {"other"})) for g in groups])
+
+
+def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmented=None):
+    """Sentence and article scores for one evaluated split."""
+    from research.metrics import article_scores, sentence_scores
+
+    scores = {"sentence": sentence_scores(subset.labels, preds, subset.groups,
+                                          labels=SENTENCE_LABELS, n_bootstrap=n_bootstrap,
+                                          confidence=confidence, seed=seed)}
+    if subset.articles:
+        true_sets, pred_sets = _article_sets(subset, preds)
+        if segmented is not None:  # article unit: label sets from segmenting the raw text
+            true_sets, pred_sets = zip(*segmented) if segmented else ((), ())
+        scores["article"] = article_scores(true_sets, pred_sets, n_bootstrap=n_bootstrap,
+                                           confidence=confidence, seed=seed)
+    return scores
+
+
+def _eval_sets(cfg, examples, seed):
+    """Yield (split name, train mask, eval mask) for the configured strategy."""
+    splits = np.asarray(examples.splits, dtype=object)
+    train = np.isin(splits, cfg.data.train_splits)
+    if not train.any():
+        raise DataError(f"no examples in the training splits {list(cfg.data.train_splits)}; "
+                        f"the data has {sorted(set(examples.splits))}")
+    if cfg.eval.strategy == "split":
+        for name in cfg.eval.splits:
+            mask = splits == name
+            if not mask.any():
+                raise DataError(f"no examples in eval split '{name}'; the data has "
+                                f"{sorted(set(examples.splits))}")
+            yield name, train, mask
+        return
+    pool = train | np.isin(splits, cfg.eval.splits)
+    index = np.flatnonzero(pool)
+    labels = [examples.labels[i] for i in index]
+    groups = [examples.groups[i] for i in index]
+    for k, (tr, te) in enumerate(group_kfold(labels, groups, cfg.eval.folds, seed)):
+        train_mask, test_mask = np.zeros(len(examples), bool), np.zeros(len(examples), bool)
+        train_mask[index[tr]], test_mask[index[te]] = True, True
+        yield f"cv{k}", train_mask, test_mask
+
+
+def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None):
+    """Run ``cfg`` with ``seed`` and return the completed run directory.
+
+    Raises
+    ------
+    ConfigError, DataError
+        Before anything is written, for problems with the config or the data.
+    """
+    timings, started = {}, time.perf_counter()
+    examples, data_hash = load_examples(cfg.data)
+    examples = assign_splits(examples, cfg.data.test_size, seed)
+    timings["load"] = time.perf_counter() - started
+    folds = list(_eval_sets(cfg, examples, seed))
+    info = {"command": list(command), "config_file": cfg.source, "config_name": cfg.name,
+            "seed": seed, "git": git_state(Path(cfg.source).resolve().parent),
+            "versions": package_versions(),
+            "data": {"path": cfg.data.path, "hub_id": cfg.data.hub_id, "revision":
+                     cfg.data.revision, "sha256": data_hash, "counts": _counts(examples)}}
+    root = Path(output_dir or cfg.output_dir)
+    with RunDir(root, new_run_id(cfg.name, seed), info) as run, \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results, estimator = _train_and_score(cfg, seed, examples, folds, timings)
+        t = time.perf_counter()
+        write_outputs(run.path, cfg, config_text, results)
+        model_dir = run.path / "model"
+        save_model(estimator, model_dir, unit=cfg.data.unit, model_name=cfg.model.name,
+                   model_params=cfg.model.params, run_id=run.run_id, data_hash=data_hash,
+                   metrics=results["metrics"][results["headline"]]["sentence"])
+        timings["save"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - started
+        messages = sorted({str(w.message) for w in caught})
+        return run.complete(timings={k: round(v, 3) for k, v in timings.items()},
+                            warnings=messages)
+
+
+def _train_and_score(cfg, seed, examples, folds, timings):
+    """Fit per fold (or once per split strategy) and score every evaluated split."""
+    texts = np.asarray(examples.texts, dtype=object)
+    metrics, predictions, cv_preds = {}, [], {}
+    timings["fit"] = timings["predict"] = 0.0
+    estimator = None
+    for name, train, mask in folds:
+        if estimator is None or cfg.eval.strategy == "group_kfold":
+            t = time.perf_counter()
+            log.info("training %s on %d examples", cfg.model.name, int(train.sum()))
+            estimator = _fit(cfg, seed, list(texts[train]),
+                             [examples.labels[i] for i in np.flatnonzero(train)])
+            timings["fit"] += time.perf_counter() - t
+        t = time.perf_counter()
+        subset = examples.subset(mask)
+        preds, proba = _predict(estimator, subset.texts)
+        timings["predict"] += time.perf_counter() - t
+        labels = [str(c) for c in estimator.classes_]
+        for i in range(len(subset)):
+            predictions.append({"split": name if cfg.eval.strategy == "split" else "cv",
+                                "id": subset.ids[i], "group": subset.groups[i],
+                                "text": subset.texts[i], "label": subset.labels[i],
+                                "pred": preds[i], "scores": dict(zip(labels, np.round(
+                                    proba[i], 6).tolist(), strict=True))})
+        if cfg.eval.strategy == "split":
+            metrics[name] = _score_split(cfg, seed, estimator, subset, preds)
+        else:
+            for i, j in enumerate(np.flatnonzero(mask)):
+                cv_preds[j] = preds[i]
+    if cfg.eval.strategy == "group_kfold":
+        index = sorted(cv_preds)
+        pooled = examples.subset(np.isin(np.arange(len(examples)), index))
+        metrics["cv"] = _score_split(cfg, seed, None, pooled, [cv_preds[j] for j in index])
+        t = time.perf_counter()
+        pool = np.isin(np.arange(len(examples)), index)
+        estimator = _fit(cfg, seed, list(texts[pool]), [examples.labels[j] for j in index])
+        timings["fit"] += time.perf_counter() - t
+    headline = next(iter(metrics))
+    return {"metrics": metrics, "predictions": predictions, "headline": headline}, estimator
+
+
+def _score_split(cfg, seed, estimator, subset, preds):
+    segmented = None
+    if cfg.data.unit == "article" and estimator is not None and cfg.eval.articles:
+        model = Model(estimator, {"labels": list(estimator.classes_), "model": {}})
+        arts = [(g, a) for g, a in subset.articles.items() if a["text"]]
+        labelled = model.label_articles([a["text"] for _, a in arts])
+        segmented = [(a["labels"], r.labels) for (_, a), r in zip(arts, labelled, strict=True)]
+    return evaluate_predictions(subset, preds, n_bootstrap=cfg.eval.bootstrap,
+                                confidence=cfg.eval.confidence, seed=seed, segmented=segmented)
+
+
+def run_config(path, *, seed=None, output_dir=None):
+    """Load the config at ``path`` and run it for each of its seeds (or ``seed``).
+
+    Returns
+    -------
+    list of Path
+        The run directories, in seed order.
+    """
+    cfg = load_config(path)
+    text = Path(path).read_text(encoding="utf-8")
+    seeds = [seed] if seed is not None else list(cfg.seeds)
+    return [run_experiment(cfg, s, command=sys.argv, config_text=text, output_dir=output_dir)
+            for s in seeds]

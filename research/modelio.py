@@ -1,0 +1,206 @@
+"""Model directories: save a fitted pipeline safely, load it with checks.
+
+A model directory holds ``model.skops`` (or ``model.joblib``), ``metadata.json`` and a
+model card ``README.md``. Loading never executes code from the file: skops rebuilds only
+types that skops trusts or that :data:`TRUSTED_TYPES` (kept here, in code) names.
+"""
+
+import json
+import logging
+import platform
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from research.data import file_sha256
+from research.errors import (
+    LabelMismatchError,
+    ModelFileError,
+    ModelFormatError,
+    ModelIntegrityError,
+    ModelVersionError,
+    UntrustedTypeError,
+)
+
+__all__ = ["FORMAT_VERSION", "TRUSTED_TYPES", "package_versions", "read_metadata", "save_model"]
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+METADATA = "metadata.json"
+MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
+# Types beyond skops' own defaults that our registered models need. Never read from a file.
+TRUSTED_TYPES = (
+    "research.features.CueFeatures",
+    "research.features.CueRuleClassifier",
+    "builtins.slice",
+    "collections.defaultdict",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+    "numpy.dtypes.Float32DType",
+    "numpy.dtypes.Float64DType",
+    "numpy.dtypes.Int64DType",
+    "numpy.dtypes.ObjectDType",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+)
+
+
+def package_versions():
+    """Versions of the packages a saved model depends on."""
+    import joblib
+    import scipy
+    import sklearn
+    import skops
+
+    from research import __version__
+
+    return {"python": platform.python_version(), "research": __version__,
+            "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "skops": skops.__version__, "joblib": joblib.__version__}
+
+
+def save_model(estimator, model_dir, *, unit="sentence", model_name="", model_params=None,
+               run_id="", data_hash="", metrics=None, fmt="skops", extra=None):
+    """Write ``estimator`` and its metadata into ``model_dir`` (created, must not exist).
+
+    Parameters
+    ----------
+    estimator : fitted scikit-learn estimator with ``classes_``
+    model_dir : str or Path
+    fmt : {"skops", "joblib"}
+        skops is safe to load from anyone; joblib only between trusted parties.
+
+    Returns
+    -------
+    Path
+        The model directory.
+    """
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=False)
+    model_file = model_dir / MODEL_FILES[fmt]
+    if fmt == "skops":
+        import skops.io as sio
+
+        sio.dump(estimator, model_file, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    else:
+        import joblib
+
+        joblib.dump(estimator, model_file, compress=3)
+    metadata = {
+        "format_version": FORMAT_VERSION,
+        "serializer": fmt,
+        "model_file": model_file.name,
+        "sha256": file_sha256(model_file),
+        "labels": [str(c) for c in estimator.classes_],
+        "unit": unit,
+        "model": {"name": model_name, "params": model_params or {}},
+        "run_id": run_id,
+        "data_hash": data_hash,
+        "versions": package_versions(),
+        "metrics": metrics or {},
+        **(extra or {}),
+    }
+    (model_dir / METADATA).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    (model_dir / "README.md").write_text(_model_card(metadata), encoding="utf-8")
+    return model_dir
+
+
+def _model_card(meta):
+    metrics = meta.get("metrics") or {}
+    lines = [
+        f"# Model {meta['model']['name']} (run {meta['run_id'] or 'n/a'})", "",
+        "Labels conflict-news sentences by discourse function; an article's labels are the set "
+        "of its sentence labels other than `other`.", "",
+        f"- labels: {', '.join(meta['labels'])}",
+        f"- text unit: {meta['unit']}",
+        f"- training data sha256: {meta['data_hash']}",
+        f"- saved with scikit-learn {meta['versions']['scikit-learn']} ({meta['serializer']})",
+    ]
+    if "macro_f1" in metrics:
+        lines.append(f"- test macro-F1: {metrics['macro_f1']:.3f} (n = {metrics.get('n')})")
+    lines += ["", "## Load", "", "```python", "from research import load_model",
+              "model = load_model(\"path/to/this/folder\")",
+              "model.predict([\"Gunmen attacked a checkpoint on Sunday.\"])", "```", ""]
+    return "\n".join(lines)
+
+
+def read_metadata(model_dir):
+    """Read and check ``metadata.json`` of a model directory (format checks 1 and 2)."""
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise ModelFileError(f"{model_dir}: not a model directory (expected a folder with "
+                             f"{METADATA} and a model file)")
+    try:
+        meta = json.loads((model_dir / METADATA).read_text(encoding="utf-8"))
+        version = meta["format_version"]
+        for key in ("serializer", "model_file", "sha256", "labels", "versions"):
+            meta[key]  # noqa: B018 (presence check)
+    except FileNotFoundError:
+        raise ModelFormatError(f"{model_dir}: {METADATA} is missing; re-export the model "
+                               "with `research export`") from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise ModelFormatError(f"{model_dir / METADATA}: malformed metadata ({exc!r}); "
+                               "re-export the model") from None
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelFormatError(f"{model_dir}: model format version {version} is newer than this "
+                               f"research ({FORMAT_VERSION}); upgrade research to load it")
+    if meta["serializer"] not in MODEL_FILES or meta["model_file"] != MODEL_FILES[
+            meta["serializer"]]:
+        raise ModelFormatError(f"{model_dir}: unknown serializer or model file name in metadata")
+    return meta
+
+
+def load_estimator(model_dir, *, allow_version_mismatch=False):
+    """Load the fitted estimator of ``model_dir`` after every check; return (estimator, meta)."""
+    import sklearn
+
+    model_dir = Path(model_dir)
+    meta = read_metadata(model_dir)
+    model_file = model_dir / meta["model_file"]
+    if not model_file.is_file():
+        raise ModelFileError(f"{model_dir}: model file {meta['model_file']} is missing")
+    if file_sha256(model_file) != meta["sha256"]:
+        raise ModelIntegrityError(f"{model_file}: SHA-256 does not match metadata: the file was "
+                                  "changed or truncated; get an intact copy of the model")
+    saved = meta["versions"].get("scikit-learn")
+    if saved != sklearn.__version__:
+        message = (f"{model_dir}: saved with scikit-learn {saved}, this is "
+                   f"{sklearn.__version__}")
+        if not allow_version_mismatch:
+            raise ModelVersionError(f"{message}; install scikit-learn=={saved} or pass "
+                                    "allow_version_mismatch=True (predictions may differ)")
+        warnings.warn(message + "; predictions may differ", stacklevel=3)
+    estimator = _deserialize(model_file, meta["serializer"])
+    classes = [str(c) for c in getattr(estimator, "classes_", [])]
+    if classes != list(meta["labels"]):
+        raise LabelMismatchError(f"{model_dir}: the model's classes {classes} differ from the "
+                                 f"metadata labels {meta['labels']}; re-export the model")
+    return estimator, meta
+
+
+def _deserialize(model_file, serializer):
+    if serializer == "joblib":  # only reached after the SHA-256 check above
+        import joblib
+
+        return joblib.load(model_file)
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=model_file)
+    except Exception as exc:  # a corrupt zip or schema: not loadable either way
+        raise ModelFileError(f"{model_file}: not a readable skops file ({exc})") from None
+    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unknown:
+        raise UntrustedTypeError(f"{model_file}: holds types outside the allowlist: "
+                                 f"{', '.join(unknown)}; do not load this file unless you "
+                                 "trust its author")
+    try:
+        return sio.load(model_file, trusted=sorted(set(untrusted)))
+    except Exception as exc:
+        raise ModelFileError(f"{model_file}: cannot load ({exc})") from None

@@ -1,0 +1,157 @@
+"""The model registry: versioned names mapped to typed, keyword-only factories.
+
+A factory returns an unfitted scikit-learn estimator that maps raw sentence strings to
+labels. A factory whose behaviour changes is registered under a new version (``.v2``);
+an old name keeps its meaning so old configs and runs stay reproducible.
+"""
+
+import inspect
+import typing
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from research.config import _type_name, _type_ok
+from research.errors import ConfigError
+from research.features import CueFeatures, CueRuleClassifier
+
+__all__ = ["MODELS", "build_model", "check_model_config"]
+
+
+def _features(word_ngrams, char_ngrams, min_df, max_features, cues):
+    """A FeatureUnion of word TF-IDF, optional char TF-IDF and optional cue features."""
+    parts = []
+    if word_ngrams is not None:
+        parts.append(("word", TfidfVectorizer(
+            ngram_range=tuple(word_ngrams), min_df=min_df, max_features=max_features,
+            sublinear_tf=True, lowercase=True, dtype="float32",
+        )))
+    if char_ngrams is not None:
+        parts.append(("char", TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(char_ngrams), min_df=min_df,
+            max_features=max_features, sublinear_tf=True, lowercase=True, dtype="float32",
+        )))
+    if cues:
+        parts.append(("cues", CueFeatures()))
+    if not parts:
+        raise ConfigError("the model has no features: enable word_ngrams, char_ngrams or cues")
+    return FeatureUnion(parts)
+
+
+def tfidf_logreg_v1(
+    *,
+    word_ngrams: tuple[int, int] | None = (1, 2),
+    char_ngrams: tuple[int, int] | None = None,
+    min_df: int = 2,
+    max_features: int | None = 100_000,
+    cues: bool = True,
+    C: float = 4.0,  # noqa: N803 (scikit-learn's name)
+    class_weight: str | None = "balanced",
+    max_iter: int = 2000,
+    random_state: int | None = None,
+):
+    """TF-IDF word (and optionally char) n-grams plus cue features, logistic regression."""
+    return Pipeline([
+        ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
+        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter,
+                                   random_state=random_state)),
+    ])
+
+
+def linear_svm_v1(
+    *,
+    word_ngrams: tuple[int, int] | None = (1, 2),
+    char_ngrams: tuple[int, int] | None = None,
+    min_df: int = 2,
+    max_features: int | None = 100_000,
+    cues: bool = True,
+    C: float = 0.5,  # noqa: N803
+    class_weight: str | None = "balanced",
+    calibration: str = "sigmoid",
+    calibration_folds: int = 3,
+    random_state: int | None = None,
+):
+    """Linear SVM on the same features, with probabilities calibrated by cross-validation."""
+    svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
+    return Pipeline([
+        ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
+        ("clf", CalibratedClassifierCV(svm, method=calibration, cv=calibration_folds)),
+    ])
+
+
+def complement_nb_v1(
+    *,
+    word_ngrams: tuple[int, int] | None = (1, 2),
+    min_df: int = 1,
+    max_features: int | None = 100_000,
+    cues: bool = False,
+    alpha: float = 0.3,
+):
+    """Complement naive Bayes over TF-IDF word n-grams: a fast, strong text baseline."""
+    return Pipeline([
+        ("features", _features(word_ngrams, None, min_df, max_features, cues)),
+        ("clf", ComplementNB(alpha=alpha)),
+    ])
+
+
+def cue_rules_v1(*, confidence: float = 0.8):
+    """The decision order applied to cue-lexicon hits: no learning, a floor for every table."""
+    return Pipeline([("clf", CueRuleClassifier(confidence=confidence))])
+
+
+MODELS = {
+    "tfidf_logreg.v1": tfidf_logreg_v1,
+    "linear_svm.v1": linear_svm_v1,
+    "complement_nb.v1": complement_nb_v1,
+    "cue_rules.v1": cue_rules_v1,
+}
+
+
+def _factory(name, where):
+    try:
+        return MODELS[name]
+    except KeyError:
+        known = ", ".join(sorted(MODELS))
+        raise ConfigError(f"{where}: unknown model 'model.name = {name}' (registered: {known})") \
+            from None
+
+
+def check_model_config(model_cfg, where="config"):
+    """Check that ``model_cfg`` names a registered factory and valid keyword arguments.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the offending key.
+    """
+    factory = _factory(model_cfg.name, where)
+    params = inspect.signature(factory).parameters
+    hints = typing.get_type_hints(factory)
+    for key, value in model_cfg.params.items():
+        if key not in params or key == "random_state":
+            allowed = ", ".join(p for p in params if p != "random_state")
+            raise ConfigError(f"{where}: unknown key 'model.params.{key}' for {model_cfg.name} "
+                              f"(accepted: {allowed})")
+        if not _type_ok(value, hints[key]):
+            raise ConfigError(f"{where}: 'model.params.{key}' must be "
+                              f"{_type_name(hints[key])}, got {value!r}")
+
+
+def build_model(model_cfg, random_state=None):
+    """Build the unfitted estimator that ``model_cfg`` names.
+
+    Parameters
+    ----------
+    model_cfg : ModelConfig
+    random_state : int, optional
+        Passed to factories that take one (the run's seed).
+    """
+    factory = _factory(model_cfg.name, "config")
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in model_cfg.params.items()}
+    if "random_state" in inspect.signature(factory).parameters:
+        params["random_state"] = random_state
+    return factory(**params)

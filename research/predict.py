@@ -1,0 +1,109 @@
+"""Streaming prediction for other tools: JSONL or text lines in, JSONL out, constant memory.
+
+Input lines are JSON objects with ``text`` (and optionally ``id``) or plain text lines
+(their id is then the line number). A line that starts with ``{`` but is not JSON, has no
+text, or is not UTF-8 is reported on stderr with its line number and skipped.
+"""
+
+import json
+import logging
+import sys
+from contextlib import ExitStack
+
+from research.api import load_model
+
+__all__ = ["iter_records", "predict_stream"]
+
+log = logging.getLogger(__name__)
+
+
+def iter_records(lines, report):
+    """Yield ``(id, text)`` from byte lines; call ``report(lineno, reason)`` for bad lines."""
+    for lineno, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            report(lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                report(lineno, f"not JSON ({exc})")
+                continue
+            text = record.get("text") if isinstance(record, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                report(lineno, "no text")
+                continue
+            yield record.get("id", lineno), text
+        else:
+            yield lineno, line
+
+
+def _batches(records, size):
+    batch = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _sentence_rows(model, batch):
+    proba = model.predict_proba([text for _, text in batch])
+    for (record_id, _), row in zip(batch, proba, strict=True):
+        scores = {label: round(float(p), 6) for label, p in zip(model.labels, row, strict=True)}
+        yield {"id": record_id, "label": model.labels[int(row.argmax())], "scores": scores}
+
+
+def _article_rows(model, batch):
+    results = model.label_articles([text for _, text in batch])
+    for (record_id, _), result in zip(batch, results, strict=True):
+        yield {"id": record_id, "labels": list(result.labels),
+               "sentences": [s.to_dict() for s in result.sentences]}
+
+
+def predict_stream(model_dir, *, unit="sentence", source="-", target="-", batch_size=2048,
+                   quiet=False, allow_version_mismatch=False):
+    """Label every record of ``source`` and write JSONL to ``target``.
+
+    Returns
+    -------
+    int
+        The number of bad lines (reported on stderr and skipped).
+    """
+    model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch)
+    bad = 0
+
+    def report(lineno, reason):
+        nonlocal bad
+        bad += 1
+        print(f"line {lineno}: {reason}; skipped", file=sys.stderr)
+
+    rows_of = _article_rows if unit == "article" else _sentence_rows
+    with ExitStack() as stack:
+        src = (sys.stdin.buffer if source == "-" else
+               stack.enter_context(_open(source, "rb")))
+        dst = sys.stdout if target == "-" else stack.enter_context(_open(target, "w"))
+        done = 0
+        for batch in _batches(iter_records(src, report), batch_size):
+            dst.write("".join(json.dumps(row, ensure_ascii=False) + "\n"
+                              for row in rows_of(model, batch)))
+            done += len(batch)
+            if not quiet:
+                log.debug("labelled %d records", done)
+        log.info("labelled %d records, %d bad lines skipped", done, bad)
+    return bad
+
+
+def _open(path, mode):
+    from research.errors import DataError
+
+    try:
+        return open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot open ({exc.strerror})") from None
