@@ -22,8 +22,13 @@ class SentenceLabel:
     scores: dict = field(default_factory=dict)
 
     def to_dict(self):
-        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label,
-                "scores": self.scores}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "scores": self.scores,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,12 @@ class Model:
             for a, b in pieces:
                 row = proba[k]
                 k += 1
-                scores = {label: round(float(p), 6) for label, p in zip(self.labels, row,
-                                                                         strict=True)}
-                sentences.append(SentenceLabel(a, b, text[a:b], self.labels[int(row.argmax())],
-                                               scores))
+                scores = {
+                    label: round(float(p), 6) for label, p in zip(self.labels, row, strict=True)
+                }
+                sentences.append(
+                    SentenceLabel(a, b, text[a:b], self.labels[int(row.argmax())], scores)
+                )
             labels = article_label_set(s.label for s in sentences)
             results.append(ArticleLabels(text, tuple(sentences), labels))
         return results

@@ -31,8 +31,13 @@ def _cmd_run(args):
 def _cmd_sweep(args):
     from research.sweep import run_sweep
 
-    run_dirs = run_sweep(args.config, n_jobs=args.jobs, scheduler=args.scheduler,
-                         output_dir=args.output_dir, quiet=args.quiet)
+    run_dirs = run_sweep(
+        args.config,
+        n_jobs=args.jobs,
+        scheduler=args.scheduler,
+        output_dir=args.output_dir,
+        quiet=args.quiet,
+    )
     for run_dir in run_dirs:
         print(run_dir)
     return 0
@@ -49,8 +54,12 @@ def _cmd_evaluate(args):
     from research.evaluate import evaluate_model
     from research.summary import metrics_table
 
-    metrics, out_dir = evaluate_model(args.model, args.data, output=args.output,
-                                      allow_version_mismatch=args.allow_version_mismatch)
+    metrics, out_dir = evaluate_model(
+        args.model,
+        args.data,
+        output=args.output,
+        allow_version_mismatch=args.allow_version_mismatch,
+    )
     print(metrics_table(metrics))
     if out_dir:
         print(out_dir)
@@ -60,9 +69,15 @@ def _cmd_evaluate(args):
 def _cmd_predict(args):
     from research.predict import predict_stream
 
-    bad = predict_stream(args.model, unit=args.unit, source=args.input, target=args.output,
-                         batch_size=args.batch_size, quiet=args.quiet,
-                         allow_version_mismatch=args.allow_version_mismatch)
+    bad = predict_stream(
+        args.model,
+        unit=args.unit,
+        source=args.input,
+        target=args.output,
+        batch_size=args.batch_size,
+        quiet=args.quiet,
+        allow_version_mismatch=args.allow_version_mismatch,
+    )
     return 1 if bad else 0
 
 
@@ -147,8 +162,11 @@ def main(argv=None):
     for name in ("batch_size", "jobs"):
         if getattr(args, name, 1) is not None and getattr(args, name, 1) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
     try:
         return args.func(args)
     except ResearchError as exc:

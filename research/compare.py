@@ -20,8 +20,13 @@ def find_runs(paths):
         if is_complete_run(path):
             runs.append(path)
         elif path.is_dir():
-            runs.extend(sorted(p for p in path.iterdir()
-                               if not p.name.startswith(TMP_PREFIX) and is_complete_run(p)))
+            runs.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if not p.name.startswith(TMP_PREFIX) and is_complete_run(p)
+                )
+            )
         else:
             raise DataError(f"{path}: not a run directory or a folder of runs")
     if not runs:
@@ -55,15 +60,25 @@ def _versus(run, base, split):
     if run["dir"] == base["dir"]:
         return "baseline"
     mine, theirs = _predictions(run["dir"], split), _predictions(base["dir"], split)
-    if not mine or set(mine) != set(theirs) or any(
-            mine[k]["label"] != theirs[k]["label"] for k in mine):
+    if (
+        not mine
+        or set(mine) != set(theirs)
+        or any(mine[k]["label"] != theirs[k]["label"] for k in mine)
+    ):
         return "not comparable: evaluated on different examples"
     ids = sorted(mine)
-    result = paired_bootstrap([mine[k]["label"] for k in ids], [mine[k]["pred"] for k in ids],
-                              [theirs[k]["pred"] for k in ids], [mine[k]["group"] for k in ids],
-                              labels=SENTENCE_LABELS, seed=0)
-    return (f"{result['delta']:+.3f} [{result['ci'][0]:+.3f}, {result['ci'][1]:+.3f}] "
-            f"p={result['p_value']:.3f}")
+    result = paired_bootstrap(
+        [mine[k]["label"] for k in ids],
+        [mine[k]["pred"] for k in ids],
+        [theirs[k]["pred"] for k in ids],
+        [mine[k]["group"] for k in ids],
+        labels=SENTENCE_LABELS,
+        seed=0,
+    )
+    return (
+        f"{result['delta']:+.3f} [{result['ci'][0]:+.3f}, {result['ci'][1]:+.3f}] "
+        f"p={result['p_value']:.3f}"
+    )
 
 
 def _row(run, split, reference):
@@ -75,8 +90,13 @@ def _row(run, split, reference):
         flags.append("data differs")
     if run["labels"] != reference["labels"]:
         flags.append("labels differ")
-    row = {"run": info["run_id"], "config": info["config_name"], "seed": info["seed"],
-           "data": str(info["data"]["sha256"])[:12], "split": split}
+    row = {
+        "run": info["run_id"],
+        "config": info["config_name"],
+        "seed": info["seed"],
+        "data": str(info["data"]["sha256"])[:12],
+        "split": split,
+    }
     if levels is None:
         flags.append(f"no split {split}")
         return row | {"macro_f1": "", "ci": "", "flags": "; ".join(flags)}

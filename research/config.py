@@ -30,7 +30,9 @@ class DataConfig:
     hub_id: str | None = None  # Hugging Face Hub dataset id (needs a pinned revision)
     revision: str | None = None
     hub_split: str = "train"
-    columns: dict = field(default_factory=dict)  # our name -> column name: text, label, id, group, split
+    columns: dict = field(
+        default_factory=dict
+    )  # our name -> column name: text, label, id, group, split
     unit: str = "sentence"
     train_splits: tuple[str, ...] = ("train",)
     dev_splits: tuple[str, ...] = ("dev",)
@@ -134,21 +136,36 @@ def _check_values(cfg, where):
         (cfg.name.strip() != "", "name", "must not be empty"),
         (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
         (cfg.data.unit in UNITS, "data.unit", f"must be one of {UNITS}"),
-        ((cfg.data.path is None) != (cfg.data.hub_id is None), "data.path", "give exactly one of "
-         "data.path and data.hub_id"),
-        (cfg.data.hub_id is None or cfg.data.revision, "data.revision", "a Hub dataset needs a "
-         "pinned revision (commit hash or tag)"),
+        (
+            (cfg.data.path is None) != (cfg.data.hub_id is None),
+            "data.path",
+            "give exactly one of data.path and data.hub_id",
+        ),
+        (
+            cfg.data.hub_id is None or cfg.data.revision,
+            "data.revision",
+            "a Hub dataset needs a pinned revision (commit hash or tag)",
+        ),
         (0 < cfg.data.test_size < 1, "data.test_size", "must be between 0 and 1"),
         (cfg.eval.strategy in STRATEGIES, "eval.strategy", f"must be one of {STRATEGIES}"),
         (cfg.eval.folds >= 2, "eval.folds", "must be at least 2"),
         (cfg.eval.bootstrap >= 0, "eval.bootstrap", "must be 0 (off) or more"),
         (0 < cfg.eval.confidence < 1, "eval.confidence", "must be between 0 and 1"),
-        (len(cfg.eval.splits) > 0 or cfg.eval.strategy != "split", "eval.splits", "needs at "
-         "least one split"),
-        (set(cfg.data.columns) <= {"text", "label", "id", "group", "split", "sentences"},
-         "data.columns", "keys must be among text, label, id, group, split, sentences"),
-        (all(isinstance(v, list) and v for v in cfg.sweep.values()), "sweep", "every grid "
-         "entry must be a non-empty list of values"),
+        (
+            len(cfg.eval.splits) > 0 or cfg.eval.strategy != "split",
+            "eval.splits",
+            "needs at least one split",
+        ),
+        (
+            set(cfg.data.columns) <= {"text", "label", "id", "group", "split", "sentences"},
+            "data.columns",
+            "keys must be among text, label, id, group, split, sentences",
+        ),
+        (
+            all(isinstance(v, list) and v for v in cfg.sweep.values()),
+            "sweep",
+            "every grid entry must be a non-empty list of values",
+        ),
     ]
     for ok, key, message in checks:
         if not ok:

@@ -15,8 +15,14 @@ from pathlib import Path
 from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
 
-__all__ = ["assemble_article", "assign_corpus_splits", "corpus_stats", "format_stats",
-           "read_corpus", "validate_corpus"]
+__all__ = [
+    "assemble_article",
+    "assign_corpus_splits",
+    "corpus_stats",
+    "format_stats",
+    "read_corpus",
+    "validate_corpus",
+]
 
 SPLITS = ("train", "dev", "test", "ood")
 _WORD = re.compile(r"\w+")
@@ -32,14 +38,20 @@ def assemble_article(record):
     text, sentences = "", []
     for p, paragraph in enumerate(record["paragraphs"]):
         for s, (sentence, label) in enumerate(paragraph):
-            text += ("\n\n" if p and not s else " " if s else "")
-            sentences.append({"start": len(text), "end": len(text) + len(sentence),
-                              "label": label})
+            text += "\n\n" if p and not s else " " if s else ""
+            sentences.append({"start": len(text), "end": len(text) + len(sentence), "label": label})
             text += sentence
     title = record["paragraphs"][0][0][0]
     labels = article_label_set(s["label"] for s in sentences)
-    return {"id": record["id"], "title": title, "text": text, "meta": record["meta"],
-            "sentences": sentences, "labels": list(labels), "split": record.get("split", "")}
+    return {
+        "id": record["id"],
+        "title": title,
+        "text": text,
+        "meta": record["meta"],
+        "sentences": sentences,
+        "labels": list(labels),
+        "split": record.get("split", ""),
+    }
 
 
 def _bucket(article_id, salt="corpus-v1"):
@@ -47,8 +59,28 @@ def _bucket(article_id, salt="corpus-v1"):
 
 
 # Twenty slots: 14 train, 3 dev, 3 test, interleaved so every stretch of the cycle mixes them.
-_CYCLE = ("train", "test", "train", "dev", "train", "train", "train", "test", "train", "dev",
-          "train", "train", "test", "train", "train", "dev", "train", "train", "train", "train")
+_CYCLE = (
+    "train",
+    "test",
+    "train",
+    "dev",
+    "train",
+    "train",
+    "train",
+    "test",
+    "train",
+    "dev",
+    "train",
+    "train",
+    "test",
+    "train",
+    "train",
+    "dev",
+    "train",
+    "train",
+    "train",
+    "train",
+)
 
 
 def assign_corpus_splits(articles, ood_regions):
@@ -104,10 +136,14 @@ def _article_problems(article):
             problems.append(f"{aid}: meta.{key} missing")
     for k, s in enumerate(article["sentences"]):
         start, end, label = s.get("start"), s.get("end"), s.get("label")
-        if not (isinstance(start, int) and isinstance(end, int) and previous_end <= start < end
-                <= len(text)):
-            problems.append(f"{aid}: sentence {k} offsets {start}:{end} out of order or outside "
-                            "the text")
+        if not (
+            isinstance(start, int)
+            and isinstance(end, int)
+            and previous_end <= start < end <= len(text)
+        ):
+            problems.append(
+                f"{aid}: sentence {k} offsets {start}:{end} out of order or outside the text"
+            )
             continue
         if text[start:end] != text[start:end].strip():
             problems.append(f"{aid}: sentence {k} has whitespace at its edges")
@@ -120,8 +156,9 @@ def _article_problems(article):
         problems.append(f"{aid}: text after the last sentence is in no sentence")
     derived = list(article_label_set(s.get("label") for s in article["sentences"]))
     if "labels" in article and list(article["labels"]) != derived:
-        problems.append(f"{aid}: article labels {article['labels']} differ from its sentences "
-                        f"{derived}")
+        problems.append(
+            f"{aid}: article labels {article['labels']} differ from its sentences {derived}"
+        )
     if not text.startswith(article["title"]):
         problems.append(f"{aid}: text does not start with the title")
     return problems
@@ -132,7 +169,7 @@ def _near_duplicates(items, threshold=0.8, n=4):
     shingles, index, problems = [], defaultdict(set), []
     for i, (_, _, sentence) in enumerate(items):
         words = _norm(sentence).split()
-        grams = {" ".join(words[j:j + n]) for j in range(len(words) - n + 1)} or {" ".join(words)}
+        grams = {" ".join(words[j : j + n]) for j in range(len(words) - n + 1)} or {" ".join(words)}
         shingles.append(grams)
         for gram in grams:
             index[gram].add(i)
@@ -142,8 +179,10 @@ def _near_duplicates(items, threshold=0.8, n=4):
             if items[i][1] == items[j][1]:
                 continue
             if shared / len(grams | shingles[j]) >= threshold:
-                problems.append(f"{items[i][0]} ({items[i][1]}) and {items[j][0]} ({items[j][1]}) "
-                                f"share a near-duplicate sentence: {items[i][2][:60]!r}")
+                problems.append(
+                    f"{items[i][0]} ({items[i][1]}) and {items[j][0]} ({items[j][1]}) "
+                    f"share a near-duplicate sentence: {items[i][2][:60]!r}"
+                )
     return problems
 
 
@@ -156,18 +195,28 @@ def validate_corpus(path):
         found = _article_problems(article)
         problems += found
         if not found:
-            items += [(article["id"], article["split"], article["text"][s["start"]:s["end"]])
-                      for s in article["sentences"] if len(_norm(article["text"][s["start"]:
-                                                                                s["end"]])) > 30]
+            items += [
+                (article["id"], article["split"], article["text"][s["start"] : s["end"]])
+                for s in article["sentences"]
+                if len(_norm(article["text"][s["start"] : s["end"]])) > 30
+            ]
     return problems + _near_duplicates(items)
 
 
 def corpus_stats(path):
     """Counts by label, region, style, split and era, and sentence lengths."""
     articles = read_corpus(path)
-    stats = {"articles": len(articles), "sentences": 0, "labels": Counter(),
-             "article_labels": Counter(), "regions": Counter(), "styles": Counter(),
-             "splits": Counter(), "split_sentences": Counter(), "decades": Counter()}
+    stats = {
+        "articles": len(articles),
+        "sentences": 0,
+        "labels": Counter(),
+        "article_labels": Counter(),
+        "regions": Counter(),
+        "styles": Counter(),
+        "splits": Counter(),
+        "split_sentences": Counter(),
+        "decades": Counter(),
+    }
     lengths, sizes = [], []
     for a in articles:
         stats["regions"][a["meta"]["region"]] += 1
@@ -179,21 +228,35 @@ def corpus_stats(path):
         for s in a["sentences"]:
             stats["labels"][s["label"]] += 1
             stats["split_sentences"][a["split"]] += 1
-            lengths.append(len(a["text"][s["start"]:s["end"]].split()))
+            lengths.append(len(a["text"][s["start"] : s["end"]].split()))
     stats["sentences"] = len(lengths)
     if lengths:
-        stats["sentence_words"] = {"min": min(lengths), "median": statistics.median(lengths),
-                                   "mean": round(statistics.mean(lengths), 1), "max": max(lengths)}
-        stats["article_sentences"] = {"min": min(sizes), "median": statistics.median(sizes),
-                                      "max": max(sizes)}
+        stats["sentence_words"] = {
+            "min": min(lengths),
+            "median": statistics.median(lengths),
+            "mean": round(statistics.mean(lengths), 1),
+            "max": max(lengths),
+        }
+        stats["article_sentences"] = {
+            "min": min(sizes),
+            "median": statistics.median(sizes),
+            "max": max(sizes),
+        }
     return stats
 
 
 def format_stats(stats):
     """Render :func:`corpus_stats` as readable text."""
     lines = [f"articles: {stats['articles']}   sentences: {stats['sentences']}"]
-    for key in ("labels", "article_labels", "splits", "split_sentences", "regions", "styles",
-                "decades"):
+    for key in (
+        "labels",
+        "article_labels",
+        "splits",
+        "split_sentences",
+        "regions",
+        "styles",
+        "decades",
+    ):
         counts = ", ".join(f"{k} {v}" for k, v in stats[key].most_common())
         lines.append(f"{key}: {counts}")
     for key in ("sentence_words", "article_sentences"):

@@ -56,8 +56,12 @@ class Examples:
     def subset(self, mask):
         """Return the examples where boolean ``mask`` is true (articles kept if referenced)."""
         keep = np.flatnonzero(mask)
-        out = Examples(*([getattr(self, name)[i] for i in keep]
-                         for name in ("ids", "texts", "labels", "groups", "splits")))
+        out = Examples(
+            *(
+                [getattr(self, name)[i] for i in keep]
+                for name in ("ids", "texts", "labels", "groups", "splits")
+            )
+        )
         out.articles = {g: a for g, a in self.articles.items() if g in set(out.groups)}
         return out
 
@@ -96,8 +100,9 @@ def read_rows(path=None, hub_id=None, revision=None, hub_split="train"):
             raise DataError(f"{path}: is not a file (give a .jsonl, .csv or .parquet file)")
         fmt = _FORMATS.get(path.suffix.lower())
         if fmt is None:
-            raise DataError(f"{path}: unknown data format '{path.suffix}' (use .jsonl, .json, "
-                            ".csv or .parquet)")
+            raise DataError(
+                f"{path}: unknown data format '{path.suffix}' (use .jsonl, .json, .csv or .parquet)"
+            )
         if path.stat().st_size == 0:
             raise DataError(f"{path}: data file is empty")
         source, kwargs = fmt, {"data_files": str(path), "split": "train"}
@@ -113,8 +118,10 @@ def read_rows(path=None, hub_id=None, revision=None, hub_split="train"):
 def _column(columns, present, name):
     if name in columns:
         if columns[name] not in present:
-            raise DataError(f"column '{columns[name]}' (mapped to {name}) not in the data; "
-                            f"columns are {sorted(present)}")
+            raise DataError(
+                f"column '{columns[name]}' (mapped to {name}) not in the data; "
+                f"columns are {sorted(present)}"
+            )
         return columns[name]
     return next((c for c in _DEFAULT_COLUMNS[name] if c in present), None)
 
@@ -134,8 +141,10 @@ def _add_article(out, row, cols, n, where):
     for k, sentence in enumerate(row[cols["sentences"]] or []):
         start, end = sentence["start"], sentence["end"]
         if not (0 <= start < end <= len(text)):
-            raise DataError(f"{where}: article {group!r} sentence {k} offsets {start}:{end} "
-                            f"fall outside its text (length {len(text)})")
+            raise DataError(
+                f"{where}: article {group!r} sentence {k} offsets {start}:{end} "
+                f"fall outside its text (length {len(text)})"
+            )
         if spans and start < spans[-1][1]:
             raise DataError(f"{where}: article {group!r} sentence {k} overlaps the one before")
         labels.append(_check_label(sentence["label"], f"{where}: article {group!r}"))
@@ -145,8 +154,12 @@ def _add_article(out, row, cols, n, where):
         out.labels.append(labels[-1])
         out.groups.append(group)
         out.splits.append(split)
-    out.articles[group] = {"text": text, "spans": spans, "labels": article_label_set(labels),
-                           "split": split}
+    out.articles[group] = {
+        "text": text,
+        "spans": spans,
+        "labels": article_label_set(labels),
+        "split": split,
+    }
 
 
 def to_examples(dataset, columns=None, where="data"):
@@ -155,8 +168,10 @@ def to_examples(dataset, columns=None, where="data"):
     present = set(dataset.column_names)
     cols = {name: _column(columns, present, name) for name in _DEFAULT_COLUMNS}
     if cols["text"] is None:
-        raise DataError(f"{where}: no text column (columns are {sorted(present)}); map one with "
-                        "[data] columns = {{text = \"...\"}}")
+        raise DataError(
+            f"{where}: no text column (columns are {sorted(present)}); map one with "
+            '[data] columns = {{text = "..."}}'
+        )
     if cols["label"] is None and cols["sentences"] is None:
         raise DataError(f"{where}: no label column and no sentences column: nothing to learn from")
     out, seen, article_groups = Examples(), set(), {}
@@ -179,8 +194,12 @@ def to_examples(dataset, columns=None, where="data"):
         if cols["kind"] and row[cols["kind"]] == "article":
             article_groups.setdefault(out.groups[-1], []).append(label)
     for group, labels in article_groups.items():  # sentence rows of whole articles
-        out.articles[group] = {"text": None, "spans": None, "labels": article_label_set(labels),
-                               "split": ""}
+        out.articles[group] = {
+            "text": None,
+            "spans": None,
+            "labels": article_label_set(labels),
+            "split": "",
+        }
     if not out.texts:
         raise DataError(f"{where}: no labelled examples")
     return out
@@ -198,7 +217,10 @@ def load_examples(data_cfg):
     dataset = read_rows(data_cfg.path, data_cfg.hub_id, data_cfg.revision, data_cfg.hub_split)
     where = data_cfg.path or data_cfg.hub_id
     examples = to_examples(dataset, data_cfg.columns, where)
-    data_hash = (file_sha256(data_cfg.path) if data_cfg.path
-                 else f"hub:{data_cfg.hub_id}@{data_cfg.revision}")
+    data_hash = (
+        file_sha256(data_cfg.path)
+        if data_cfg.path
+        else f"hub:{data_cfg.hub_id}@{data_cfg.revision}"
+    )
     log.info("loaded %d examples from %s", len(examples), where)
     return examples, data_hash

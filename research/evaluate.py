@@ -13,8 +13,16 @@ __all__ = ["evaluate_model", "export_model"]
 log = logging.getLogger(__name__)
 
 
-def evaluate_model(model_dir, data_path, *, output=None, allow_version_mismatch=False,
-                   n_bootstrap=1000, confidence=0.95, seed=0):
+def evaluate_model(
+    model_dir,
+    data_path,
+    *,
+    output=None,
+    allow_version_mismatch=False,
+    n_bootstrap=1000,
+    confidence=0.95,
+    seed=0,
+):
     """Score the model in ``model_dir`` on the labelled file ``data_path``.
 
     Sentence rows grouped by article (``group`` or ``item``) also get article label-set
@@ -39,22 +47,48 @@ def evaluate_model(model_dir, data_path, *, output=None, allow_version_mismatch=
     proba = model.predict_proba(examples.texts)
     preds = [model.labels[j] for j in proba.argmax(axis=1)]
     name = Path(data_path).stem
-    metrics = {name: evaluate_predictions(examples, preds, n_bootstrap=n_bootstrap,
-                                          confidence=confidence, seed=seed)}
+    metrics = {
+        name: evaluate_predictions(
+            examples, preds, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed
+        )
+    }
     if output is None:
         return metrics, None
     output.mkdir(parents=True)
     write_metrics(output, metrics, name)
     write_confusion(output, metrics)
-    write_predictions(output / "predictions.jsonl", [
-        {"split": name, "id": i, "group": g, "text": t, "label": y, "pred": p,
-         "scores": dict(zip(model.labels, map(float, row), strict=True))}
-        for i, g, t, y, p, row in zip(examples.ids, examples.groups, examples.texts,
-                                      examples.labels, preds, proba.round(6), strict=True)])
-    write_json(output / "eval.json", {"model": str(Path(model_dir).resolve()),
-                                      "model_run_id": model.metadata.get("run_id"),
-                                      "data": str(Path(data_path).resolve()),
-                                      "data_sha256": file_sha256(data_path)})
+    write_predictions(
+        output / "predictions.jsonl",
+        [
+            {
+                "split": name,
+                "id": i,
+                "group": g,
+                "text": t,
+                "label": y,
+                "pred": p,
+                "scores": dict(zip(model.labels, map(float, row), strict=True)),
+            }
+            for i, g, t, y, p, row in zip(
+                examples.ids,
+                examples.groups,
+                examples.texts,
+                examples.labels,
+                preds,
+                proba.round(6),
+                strict=True,
+            )
+        ],
+    )
+    write_json(
+        output / "eval.json",
+        {
+            "model": str(Path(model_dir).resolve()),
+            "model_run_id": model.metadata.get("run_id"),
+            "data": str(Path(data_path).resolve()),
+            "data_sha256": file_sha256(data_path),
+        },
+    )
     return metrics, output
 
 
@@ -66,10 +100,28 @@ def export_model(run_or_model_dir, output, *, fmt="skops"):
     if Path(output).exists():
         raise DataError(f"{output}: already exists; choose a new folder")
     estimator, meta = load_estimator(source)
-    known = {"format_version", "serializer", "model_file", "sha256", "labels", "unit", "model",
-             "run_id", "data_hash", "versions", "metrics"}
-    return save_model(estimator, output, unit=meta.get("unit", "sentence"),
-                      model_name=meta["model"]["name"], model_params=meta["model"]["params"],
-                      run_id=meta.get("run_id", ""), data_hash=meta.get("data_hash", ""),
-                      metrics=meta.get("metrics"), fmt=fmt,
-                      extra={k: v for k, v in meta.items() if k not in known})
+    known = {
+        "format_version",
+        "serializer",
+        "model_file",
+        "sha256",
+        "labels",
+        "unit",
+        "model",
+        "run_id",
+        "data_hash",
+        "versions",
+        "metrics",
+    }
+    return save_model(
+        estimator,
+        output,
+        unit=meta.get("unit", "sentence"),
+        model_name=meta["model"]["name"],
+        model_params=meta["model"]["params"],
+        run_id=meta.get("run_id", ""),
+        data_hash=meta.get("data_hash", ""),
+        metrics=meta.get("metrics"),
+        fmt=fmt,
+        extra={k: v for k, v in meta.items() if k not in known},
+    )

@@ -46,8 +46,9 @@ def _fit(cfg, seed, texts, labels):
             warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
             return estimator.fit(texts, labels)
     except ValueError as exc:  # scikit-learn's parameter and data validation
-        raise ConfigError(f"{cfg.source}: model {cfg.model.name} cannot be fitted: "
-                          f"{str(exc).splitlines()[0]}") from None
+        raise ConfigError(
+            f"{cfg.source}: model {cfg.model.name} cannot be fitted: {str(exc).splitlines()[0]}"
+        ) from None
 
 
 def _article_sets(subset, preds):
@@ -56,23 +57,34 @@ def _article_sets(subset, preds):
     for group, pred in zip(subset.groups, preds, strict=True):
         by_group.setdefault(group, set()).add(pred)
     groups = [g for g in by_group if g in subset.articles]
-    return ([subset.articles[g]["labels"] for g in groups],
-            [tuple(sorted(by_group[g] - {"other"})) for g in groups])
+    return (
+        [subset.articles[g]["labels"] for g in groups],
+        [tuple(sorted(by_group[g] - {"other"})) for g in groups],
+    )
 
 
 def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmented=None):
     """Sentence and article scores for one evaluated split."""
     from research.metrics import article_scores, sentence_scores
 
-    scores = {"sentence": sentence_scores(subset.labels, preds, subset.groups,
-                                          labels=SENTENCE_LABELS, n_bootstrap=n_bootstrap,
-                                          confidence=confidence, seed=seed)}
+    scores = {
+        "sentence": sentence_scores(
+            subset.labels,
+            preds,
+            subset.groups,
+            labels=SENTENCE_LABELS,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            seed=seed,
+        )
+    }
     if subset.articles:
         true_sets, pred_sets = _article_sets(subset, preds)
         if segmented is not None:  # article unit: label sets from segmenting the raw text
-            true_sets, pred_sets = zip(*segmented) if segmented else ((), ())
-        scores["article"] = article_scores(true_sets, pred_sets, n_bootstrap=n_bootstrap,
-                                           confidence=confidence, seed=seed)
+            true_sets, pred_sets = zip(*segmented, strict=False) if segmented else ((), ())
+        scores["article"] = article_scores(
+            true_sets, pred_sets, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed
+        )
     return scores
 
 
@@ -81,14 +93,18 @@ def _eval_sets(cfg, examples, seed):
     splits = np.asarray(examples.splits, dtype=object)
     train = np.isin(splits, cfg.data.train_splits)
     if not train.any():
-        raise DataError(f"no examples in the training splits {list(cfg.data.train_splits)}; "
-                        f"the data has {sorted(set(examples.splits))}")
+        raise DataError(
+            f"no examples in the training splits {list(cfg.data.train_splits)}; "
+            f"the data has {sorted(set(examples.splits))}"
+        )
     if cfg.eval.strategy == "split":
         for name in cfg.eval.splits:
             mask = splits == name
             if not mask.any():
-                raise DataError(f"no examples in eval split '{name}'; the data has "
-                                f"{sorted(set(examples.splits))}")
+                raise DataError(
+                    f"no examples in eval split '{name}'; the data has "
+                    f"{sorted(set(examples.splits))}"
+                )
             yield name, train, mask
         return
     pool = train | np.isin(splits, cfg.eval.splits)
@@ -114,27 +130,45 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None):
     examples = assign_splits(examples, cfg.data.test_size, seed)
     timings["load"] = time.perf_counter() - started
     folds = list(_eval_sets(cfg, examples, seed))
-    info = {"command": list(command), "config_file": cfg.source, "config_name": cfg.name,
-            "seed": seed, "git": git_state(Path(cfg.source).resolve().parent),
-            "versions": package_versions(),
-            "data": {"path": cfg.data.path, "hub_id": cfg.data.hub_id, "revision":
-                     cfg.data.revision, "sha256": data_hash, "counts": _counts(examples)}}
+    info = {
+        "command": list(command),
+        "config_file": cfg.source,
+        "config_name": cfg.name,
+        "seed": seed,
+        "git": git_state(Path(cfg.source).resolve().parent),
+        "versions": package_versions(),
+        "data": {
+            "path": cfg.data.path,
+            "hub_id": cfg.data.hub_id,
+            "revision": cfg.data.revision,
+            "sha256": data_hash,
+            "counts": _counts(examples),
+        },
+    }
     root = Path(output_dir or cfg.output_dir)
-    with RunDir(root, new_run_id(cfg.name, seed), info) as run, \
-            warnings.catch_warnings(record=True) as caught:
+    with (
+        RunDir(root, new_run_id(cfg.name, seed), info) as run,
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         results, estimator = _train_and_score(cfg, seed, examples, folds, timings)
         t = time.perf_counter()
         write_outputs(run.path, cfg, config_text, results)
         model_dir = run.path / "model"
-        save_model(estimator, model_dir, unit=cfg.data.unit, model_name=cfg.model.name,
-                   model_params=cfg.model.params, run_id=run.run_id, data_hash=data_hash,
-                   metrics=results["metrics"][results["headline"]]["sentence"])
+        save_model(
+            estimator,
+            model_dir,
+            unit=cfg.data.unit,
+            model_name=cfg.model.name,
+            model_params=cfg.model.params,
+            run_id=run.run_id,
+            data_hash=data_hash,
+            metrics=results["metrics"][results["headline"]]["sentence"],
+        )
         timings["save"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         messages = sorted({str(w.message) for w in caught})
-        return run.complete(timings={k: round(v, 3) for k, v in timings.items()},
-                            warnings=messages)
+        return run.complete(timings={k: round(v, 3) for k, v in timings.items()}, warnings=messages)
 
 
 def _train_and_score(cfg, seed, examples, folds, timings):
@@ -147,8 +181,9 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         if estimator is None or cfg.eval.strategy == "group_kfold":
             t = time.perf_counter()
             log.info("training %s on %d examples", cfg.model.name, int(train.sum()))
-            estimator = _fit(cfg, seed, list(texts[train]),
-                             [examples.labels[i] for i in np.flatnonzero(train)])
+            estimator = _fit(
+                cfg, seed, list(texts[train]), [examples.labels[i] for i in np.flatnonzero(train)]
+            )
             timings["fit"] += time.perf_counter() - t
         t = time.perf_counter()
         subset = examples.subset(mask)
@@ -156,11 +191,17 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         timings["predict"] += time.perf_counter() - t
         labels = [str(c) for c in estimator.classes_]
         for i in range(len(subset)):
-            predictions.append({"split": name if cfg.eval.strategy == "split" else "cv",
-                                "id": subset.ids[i], "group": subset.groups[i],
-                                "text": subset.texts[i], "label": subset.labels[i],
-                                "pred": preds[i], "scores": dict(zip(labels, np.round(
-                                    proba[i], 6).tolist(), strict=True))})
+            predictions.append(
+                {
+                    "split": name if cfg.eval.strategy == "split" else "cv",
+                    "id": subset.ids[i],
+                    "group": subset.groups[i],
+                    "text": subset.texts[i],
+                    "label": subset.labels[i],
+                    "pred": preds[i],
+                    "scores": dict(zip(labels, np.round(proba[i], 6).tolist(), strict=True)),
+                }
+            )
         if cfg.eval.strategy == "split":
             metrics[name] = _score_split(cfg, seed, estimator, subset, preds)
         else:
@@ -185,8 +226,14 @@ def _score_split(cfg, seed, estimator, subset, preds):
         arts = [(g, a) for g, a in subset.articles.items() if a["text"]]
         labelled = model.label_articles([a["text"] for _, a in arts])
         segmented = [(a["labels"], r.labels) for (_, a), r in zip(arts, labelled, strict=True)]
-    return evaluate_predictions(subset, preds, n_bootstrap=cfg.eval.bootstrap,
-                                confidence=cfg.eval.confidence, seed=seed, segmented=segmented)
+    return evaluate_predictions(
+        subset,
+        preds,
+        n_bootstrap=cfg.eval.bootstrap,
+        confidence=cfg.eval.confidence,
+        seed=seed,
+        segmented=segmented,
+    )
 
 
 def run_config(path, *, seed=None, output_dir=None):
@@ -200,5 +247,7 @@ def run_config(path, *, seed=None, output_dir=None):
     cfg = load_config(path)
     text = Path(path).read_text(encoding="utf-8")
     seeds = [seed] if seed is not None else list(cfg.seeds)
-    return [run_experiment(cfg, s, command=sys.argv, config_text=text, output_dir=output_dir)
-            for s in seeds]
+    return [
+        run_experiment(cfg, s, command=sys.argv, config_text=text, output_dir=output_dir)
+        for s in seeds
+    ]

@@ -90,7 +90,7 @@ def cue_vector(text):
     stripped = text.rstrip()
     letters = [c for c in text if c.isalpha()]
     shape = (
-        any(q in text for q in "\"“”«»") or " '" in text,
+        any(q in text for q in '"“”«»') or " '" in text,
         bool(_YEAR.search(lowered)),
         any(c.isdigit() for c in text),
         len(letters) > 3 and all(c.isupper() for c in letters),
@@ -114,7 +114,9 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         rows = [cue_vector(text) for text in X]
-        return sp.csr_matrix(np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES)))
+        return sp.csr_matrix(
+            np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+        )
 
     def get_feature_names_out(self, input_features=None):
         return np.array(FEATURE_NAMES, dtype=object)
@@ -155,7 +157,9 @@ class CueRuleClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         names = [n.split("=", 1)[1] for n in FEATURE_NAMES]
-        return np.array([_rule(dict(zip(names, cue_vector(t), strict=True))) for t in X], dtype=object)
+        return np.array(
+            [_rule(dict(zip(names, cue_vector(t), strict=True))) for t in X], dtype=object
+        )
 
     def predict_proba(self, X):
         labels = self.predict(X)

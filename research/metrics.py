@@ -68,8 +68,7 @@ def _round(x):
     return float(round(float(x), 6))
 
 
-def sentence_scores(y_true, y_pred, groups, *, labels, n_bootstrap=1000, confidence=0.95,
-                    seed=0):
+def sentence_scores(y_true, y_pred, groups, *, labels, n_bootstrap=1000, confidence=0.95, seed=0):
     """Score single-label predictions.
 
     Parameters
@@ -91,8 +90,10 @@ def sentence_scores(y_true, y_pred, groups, *, labels, n_bootstrap=1000, confide
     present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
     missing = [lab for lab in labels if lab not in set(y_true)]
     if missing:
-        warnings.warn(f"no gold examples for {', '.join(missing)}: their F1 is reported as 0 "
-                      "with support 0", stacklevel=2)
+        warnings.warn(
+            f"no gold examples for {', '.join(missing)}: their F1 is reported as 0 with support 0",
+            stacklevel=2,
+        )
     counts = _group_counts(y_true, y_pred, groups, present)
     f1, macro, micro = _summaries(counts, np.ones((1, counts.shape[1])))
     tp, fp, fn = counts.sum(axis=1)
@@ -108,8 +109,9 @@ def sentence_scores(y_true, y_pred, groups, *, labels, n_bootstrap=1000, confide
     }
     f1_low = f1_high = np.full(len(present), np.nan)
     if n_bootstrap:
-        bf1, bmacro, bmicro = _summaries(counts, _bootstrap_weights(counts.shape[1], n_bootstrap,
-                                                                    seed))
+        bf1, bmacro, bmicro = _summaries(
+            counts, _bootstrap_weights(counts.shape[1], n_bootstrap, seed)
+        )
         f1_low, f1_high = _interval(bf1, confidence)
         for name, samples in (("macro_f1", bmacro), ("micro_f1", bmicro), ("accuracy", bmicro)):
             low, high = _interval(samples, confidence)
@@ -121,8 +123,13 @@ def sentence_scores(y_true, y_pred, groups, *, labels, n_bootstrap=1000, confide
         j = present.index(label) if label in present else None
         row = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "f1_ci": None}
         if j is not None:
-            row = {"precision": _round(precision[j]), "recall": _round(recall[j]),
-                   "f1": _round(f1[0, j]), "support": int(tp[j] + fn[j]), "f1_ci": None}
+            row = {
+                "precision": _round(precision[j]),
+                "recall": _round(recall[j]),
+                "f1": _round(f1[0, j]),
+                "support": int(tp[j] + fn[j]),
+                "f1_ci": None,
+            }
             if n_bootstrap:
                 row["f1_ci"] = [_round(f1_low[j]), _round(f1_high[j])]
         result["per_label"][label] = row
@@ -138,8 +145,9 @@ def _confusion(y_true, y_pred, labels):
     return {"labels": list(labels), "matrix": matrix.tolist()}
 
 
-def article_scores(true_sets, pred_sets, *, labels=ARTICLE_LABELS, n_bootstrap=1000,
-                   confidence=0.95, seed=0):
+def article_scores(
+    true_sets, pred_sets, *, labels=ARTICLE_LABELS, n_bootstrap=1000, confidence=0.95, seed=0
+):
     """Score article label sets (multi-label): micro/macro F1 over labels and exact match."""
     labels = list(labels)
     truth = np.array([[lab in s for lab in labels] for s in true_sets], dtype=float)
@@ -148,10 +156,14 @@ def article_scores(true_sets, pred_sets, *, labels=ARTICLE_LABELS, n_bootstrap=1
     counts = np.stack([truth * pred, (1 - truth) * pred, truth * (1 - pred)])  # 3 x A x L
     exact = (truth == pred).all(axis=1).astype(float)
     f1, macro, micro = _summaries(counts, np.ones((1, len(truth))))
-    result = {"n_articles": len(truth), "micro_f1": _round(micro[0]),
-              "macro_f1": _round(macro[0]), "exact_match": _round(exact.mean() if len(exact)
-                                                                  else 0.0),
-              "per_label_f1": {lab: _round(f1[0, j]) for j, lab in enumerate(labels)}, "ci": {}}
+    result = {
+        "n_articles": len(truth),
+        "micro_f1": _round(micro[0]),
+        "macro_f1": _round(macro[0]),
+        "exact_match": _round(exact.mean() if len(exact) else 0.0),
+        "per_label_f1": {lab: _round(f1[0, j]) for j, lab in enumerate(labels)},
+        "ci": {},
+    }
     if n_bootstrap and len(truth):
         weights = _bootstrap_weights(len(truth), n_bootstrap, seed)
         _, bmacro, bmicro = _summaries(counts, weights)
@@ -176,9 +188,15 @@ def paired_bootstrap(y_true, pred_a, pred_b, groups, *, labels, n_bootstrap=1000
     count_b = _group_counts(y_true, pred_b, groups, present)
     weights = _bootstrap_weights(count_a.shape[1], n_bootstrap, seed)
     delta = _summaries(count_a, weights)[1] - _summaries(count_b, weights)[1]
-    observed = (_summaries(count_a, np.ones((1, count_a.shape[1])))[1]
-                - _summaries(count_b, np.ones((1, count_b.shape[1])))[1])[0]
+    observed = (
+        _summaries(count_a, np.ones((1, count_a.shape[1])))[1]
+        - _summaries(count_b, np.ones((1, count_b.shape[1])))[1]
+    )[0]
     low, high = _interval(delta, 0.95)
     p_value = min(1.0, 2 * min((delta <= 0).mean(), (delta >= 0).mean()))
-    return {"delta": _round(observed), "ci": [_round(low), _round(high)],
-            "p_value": _round(p_value), "n_bootstrap": n_bootstrap}
+    return {
+        "delta": _round(observed),
+        "ci": [_round(low), _round(high)],
+        "p_value": _round(p_value),
+        "n_bootstrap": n_bootstrap,
+    }

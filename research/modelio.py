@@ -60,13 +60,30 @@ def package_versions():
 
     from research import __version__
 
-    return {"python": platform.python_version(), "research": __version__,
-            "scikit-learn": sklearn.__version__, "numpy": np.__version__,
-            "scipy": scipy.__version__, "skops": skops.__version__, "joblib": joblib.__version__}
+    return {
+        "python": platform.python_version(),
+        "research": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "skops": skops.__version__,
+        "joblib": joblib.__version__,
+    }
 
 
-def save_model(estimator, model_dir, *, unit="sentence", model_name="", model_params=None,
-               run_id="", data_hash="", metrics=None, fmt="skops", extra=None):
+def save_model(
+    estimator,
+    model_dir,
+    *,
+    unit="sentence",
+    model_name="",
+    model_params=None,
+    run_id="",
+    data_hash="",
+    metrics=None,
+    fmt="skops",
+    extra=None,
+):
     """Write ``estimator`` and its metadata into ``model_dir`` (created, must not exist).
 
     Parameters
@@ -114,9 +131,11 @@ def save_model(estimator, model_dir, *, unit="sentence", model_name="", model_pa
 def _model_card(meta):
     metrics = meta.get("metrics") or {}
     lines = [
-        f"# Model {meta['model']['name']} (run {meta['run_id'] or 'n/a'})", "",
+        f"# Model {meta['model']['name']} (run {meta['run_id'] or 'n/a'})",
+        "",
         "Labels conflict-news sentences by discourse function; an article's labels are the set "
-        "of its sentence labels other than `other`.", "",
+        "of its sentence labels other than `other`.",
+        "",
         f"- labels: {', '.join(meta['labels'])}",
         f"- text unit: {meta['unit']}",
         f"- training data sha256: {meta['data_hash']}",
@@ -124,9 +143,17 @@ def _model_card(meta):
     ]
     if "macro_f1" in metrics:
         lines.append(f"- test macro-F1: {metrics['macro_f1']:.3f} (n = {metrics.get('n')})")
-    lines += ["", "## Load", "", "```python", "from research import load_model",
-              "model = load_model(\"path/to/this/folder\")",
-              "model.predict([\"Gunmen attacked a checkpoint on Sunday.\"])", "```", ""]
+    lines += [
+        "",
+        "## Load",
+        "",
+        "```python",
+        "from research import load_model",
+        'model = load_model("path/to/this/folder")',
+        'model.predict(["Gunmen attacked a checkpoint on Sunday."])',
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -134,24 +161,32 @@ def read_metadata(model_dir):
     """Read and check ``metadata.json`` of a model directory (format checks 1 and 2)."""
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
-        raise ModelFileError(f"{model_dir}: not a model directory (expected a folder with "
-                             f"{METADATA} and a model file)")
+        raise ModelFileError(
+            f"{model_dir}: not a model directory (expected a folder with "
+            f"{METADATA} and a model file)"
+        )
     try:
         meta = json.loads((model_dir / METADATA).read_text(encoding="utf-8"))
         version = meta["format_version"]
         for key in ("serializer", "model_file", "sha256", "labels", "versions"):
             meta[key]  # noqa: B018 (presence check)
     except FileNotFoundError:
-        raise ModelFormatError(f"{model_dir}: {METADATA} is missing; re-export the model "
-                               "with `research export`") from None
+        raise ModelFormatError(
+            f"{model_dir}: {METADATA} is missing; re-export the model with `research export`"
+        ) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise ModelFormatError(f"{model_dir / METADATA}: malformed metadata ({exc!r}); "
-                               "re-export the model") from None
+        raise ModelFormatError(
+            f"{model_dir / METADATA}: malformed metadata ({exc!r}); re-export the model"
+        ) from None
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ModelFormatError(f"{model_dir}: model format version {version} is newer than this "
-                               f"research ({FORMAT_VERSION}); upgrade research to load it")
-    if meta["serializer"] not in MODEL_FILES or meta["model_file"] != MODEL_FILES[
-            meta["serializer"]]:
+        raise ModelFormatError(
+            f"{model_dir}: model format version {version} is newer than this "
+            f"research ({FORMAT_VERSION}); upgrade research to load it"
+        )
+    if (
+        meta["serializer"] not in MODEL_FILES
+        or meta["model_file"] != MODEL_FILES[meta["serializer"]]
+    ):
         raise ModelFormatError(f"{model_dir}: unknown serializer or model file name in metadata")
     return meta
 
@@ -166,21 +201,26 @@ def load_estimator(model_dir, *, allow_version_mismatch=False):
     if not model_file.is_file():
         raise ModelFileError(f"{model_dir}: model file {meta['model_file']} is missing")
     if file_sha256(model_file) != meta["sha256"]:
-        raise ModelIntegrityError(f"{model_file}: SHA-256 does not match metadata: the file was "
-                                  "changed or truncated; get an intact copy of the model")
+        raise ModelIntegrityError(
+            f"{model_file}: SHA-256 does not match metadata: the file was "
+            "changed or truncated; get an intact copy of the model"
+        )
     saved = meta["versions"].get("scikit-learn")
     if saved != sklearn.__version__:
-        message = (f"{model_dir}: saved with scikit-learn {saved}, this is "
-                   f"{sklearn.__version__}")
+        message = f"{model_dir}: saved with scikit-learn {saved}, this is {sklearn.__version__}"
         if not allow_version_mismatch:
-            raise ModelVersionError(f"{message}; install scikit-learn=={saved} or pass "
-                                    "allow_version_mismatch=True (predictions may differ)")
+            raise ModelVersionError(
+                f"{message}; install scikit-learn=={saved} or pass "
+                "allow_version_mismatch=True (predictions may differ)"
+            )
         warnings.warn(message + "; predictions may differ", stacklevel=3)
     estimator = _deserialize(model_file, meta["serializer"])
     classes = [str(c) for c in getattr(estimator, "classes_", [])]
     if classes != list(meta["labels"]):
-        raise LabelMismatchError(f"{model_dir}: the model's classes {classes} differ from the "
-                                 f"metadata labels {meta['labels']}; re-export the model")
+        raise LabelMismatchError(
+            f"{model_dir}: the model's classes {classes} differ from the "
+            f"metadata labels {meta['labels']}; re-export the model"
+        )
     return estimator, meta
 
 
@@ -197,9 +237,11 @@ def _deserialize(model_file, serializer):
         raise ModelFileError(f"{model_file}: not a readable skops file ({exc})") from None
     unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if unknown:
-        raise UntrustedTypeError(f"{model_file}: holds types outside the allowlist: "
-                                 f"{', '.join(unknown)}; do not load this file unless you "
-                                 "trust its author")
+        raise UntrustedTypeError(
+            f"{model_file}: holds types outside the allowlist: "
+            f"{', '.join(unknown)}; do not load this file unless you "
+            "trust its author"
+        )
     try:
         return sio.load(model_file, trusted=sorted(set(untrusted)))
     except Exception as exc:

@@ -26,15 +26,34 @@ def _features(word_ngrams, char_ngrams, min_df, max_features, cues):
     """A FeatureUnion of word TF-IDF, optional char TF-IDF and optional cue features."""
     parts = []
     if word_ngrams is not None:
-        parts.append(("word", TfidfVectorizer(
-            ngram_range=tuple(word_ngrams), min_df=min_df, max_features=max_features,
-            sublinear_tf=True, lowercase=True, dtype="float32",
-        )))
+        parts.append(
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=tuple(word_ngrams),
+                    min_df=min_df,
+                    max_features=max_features,
+                    sublinear_tf=True,
+                    lowercase=True,
+                    dtype="float32",
+                ),
+            )
+        )
     if char_ngrams is not None:
-        parts.append(("char", TfidfVectorizer(
-            analyzer="char_wb", ngram_range=tuple(char_ngrams), min_df=min_df,
-            max_features=max_features, sublinear_tf=True, lowercase=True, dtype="float32",
-        )))
+        parts.append(
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=tuple(char_ngrams),
+                    min_df=min_df,
+                    max_features=max_features,
+                    sublinear_tf=True,
+                    lowercase=True,
+                    dtype="float32",
+                ),
+            )
+        )
     if cues:
         parts.append(("cues", CueFeatures()))
     if not parts:
@@ -55,11 +74,17 @@ def tfidf_logreg_v1(
     random_state: int | None = None,
 ):
     """TF-IDF word (and optionally char) n-grams plus cue features, logistic regression."""
-    return Pipeline([
-        ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
-        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter,
-                                   random_state=random_state)),
-    ])
+    return Pipeline(
+        [
+            ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
+            (
+                "clf",
+                LogisticRegression(
+                    C=C, class_weight=class_weight, max_iter=max_iter, random_state=random_state
+                ),
+            ),
+        ]
+    )
 
 
 def linear_svm_v1(
@@ -77,10 +102,12 @@ def linear_svm_v1(
 ):
     """Linear SVM on the same features, with probabilities calibrated by cross-validation."""
     svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
-    return Pipeline([
-        ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
-        ("clf", CalibratedClassifierCV(svm, method=calibration, cv=calibration_folds)),
-    ])
+    return Pipeline(
+        [
+            ("features", _features(word_ngrams, char_ngrams, min_df, max_features, cues)),
+            ("clf", CalibratedClassifierCV(svm, method=calibration, cv=calibration_folds)),
+        ]
+    )
 
 
 def complement_nb_v1(
@@ -92,10 +119,12 @@ def complement_nb_v1(
     alpha: float = 0.3,
 ):
     """Complement naive Bayes over TF-IDF word n-grams: a fast, strong text baseline."""
-    return Pipeline([
-        ("features", _features(word_ngrams, None, min_df, max_features, cues)),
-        ("clf", ComplementNB(alpha=alpha)),
-    ])
+    return Pipeline(
+        [
+            ("features", _features(word_ngrams, None, min_df, max_features, cues)),
+            ("clf", ComplementNB(alpha=alpha)),
+        ]
+    )
 
 
 def cue_rules_v1(*, confidence: float = 0.8):
@@ -116,8 +145,9 @@ def _factory(name, where):
         return MODELS[name]
     except KeyError:
         known = ", ".join(sorted(MODELS))
-        raise ConfigError(f"{where}: unknown model 'model.name = {name}' (registered: {known})") \
-            from None
+        raise ConfigError(
+            f"{where}: unknown model 'model.name = {name}' (registered: {known})"
+        ) from None
 
 
 def check_model_config(model_cfg, where="config"):
@@ -134,11 +164,14 @@ def check_model_config(model_cfg, where="config"):
     for key, value in model_cfg.params.items():
         if key not in params or key == "random_state":
             allowed = ", ".join(p for p in params if p != "random_state")
-            raise ConfigError(f"{where}: unknown key 'model.params.{key}' for {model_cfg.name} "
-                              f"(accepted: {allowed})")
+            raise ConfigError(
+                f"{where}: unknown key 'model.params.{key}' for {model_cfg.name} "
+                f"(accepted: {allowed})"
+            )
         if not _type_ok(value, hints[key]):
-            raise ConfigError(f"{where}: 'model.params.{key}' must be "
-                              f"{_type_name(hints[key])}, got {value!r}")
+            raise ConfigError(
+                f"{where}: 'model.params.{key}' must be {_type_name(hints[key])}, got {value!r}"
+            )
 
 
 def build_model(model_cfg, random_state=None):

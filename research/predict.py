@@ -63,12 +63,23 @@ def _sentence_rows(model, batch):
 def _article_rows(model, batch):
     results = model.label_articles([text for _, text in batch])
     for (record_id, _), result in zip(batch, results, strict=True):
-        yield {"id": record_id, "labels": list(result.labels),
-               "sentences": [s.to_dict() for s in result.sentences]}
+        yield {
+            "id": record_id,
+            "labels": list(result.labels),
+            "sentences": [s.to_dict() for s in result.sentences],
+        }
 
 
-def predict_stream(model_dir, *, unit="sentence", source="-", target="-", batch_size=2048,
-                   quiet=False, allow_version_mismatch=False):
+def predict_stream(
+    model_dir,
+    *,
+    unit="sentence",
+    source="-",
+    target="-",
+    batch_size=2048,
+    quiet=False,
+    allow_version_mismatch=False,
+):
     """Label every record of ``source`` and write JSONL to ``target``.
 
     Returns
@@ -86,13 +97,13 @@ def predict_stream(model_dir, *, unit="sentence", source="-", target="-", batch_
 
     rows_of = _article_rows if unit == "article" else _sentence_rows
     with ExitStack() as stack:
-        src = (sys.stdin.buffer if source == "-" else
-               stack.enter_context(_open(source, "rb")))
+        src = sys.stdin.buffer if source == "-" else stack.enter_context(_open(source, "rb"))
         dst = sys.stdout if target == "-" else stack.enter_context(_open(target, "w"))
         done = 0
         for batch in _batches(iter_records(src, report), batch_size):
-            dst.write("".join(json.dumps(row, ensure_ascii=False) + "\n"
-                              for row in rows_of(model, batch)))
+            dst.write(
+                "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows_of(model, batch))
+            )
             done += len(batch)
             if not quiet:
                 log.debug("labelled %d records", done)

@@ -8,8 +8,17 @@ from research.runs import write_json
 
 __all__ = ["metrics_rows", "write_confusion_png", "write_metrics", "write_outputs"]
 
-CSV_FIELDS = ("split", "level", "label", "precision", "recall", "f1", "ci_low", "ci_high",
-              "support")
+CSV_FIELDS = (
+    "split",
+    "level",
+    "label",
+    "precision",
+    "recall",
+    "f1",
+    "ci_low",
+    "ci_high",
+    "support",
+)
 
 
 def metrics_rows(metrics):
@@ -19,20 +28,47 @@ def metrics_rows(metrics):
         sentence = levels["sentence"]
         for label, r in sentence["per_label"].items():
             low, high = r["f1_ci"] or (None, None)
-            rows.append({"split": split, "level": "sentence", "label": label,
-                         "precision": r["precision"], "recall": r["recall"], "f1": r["f1"],
-                         "ci_low": low, "ci_high": high, "support": r["support"]})
+            rows.append(
+                {
+                    "split": split,
+                    "level": "sentence",
+                    "label": label,
+                    "precision": r["precision"],
+                    "recall": r["recall"],
+                    "f1": r["f1"],
+                    "ci_low": low,
+                    "ci_high": high,
+                    "support": r["support"],
+                }
+            )
         for name in ("macro_f1", "micro_f1", "accuracy"):
             low, high = sentence["ci"].get(name, (None, None))
-            rows.append({"split": split, "level": "sentence", "label": name, "f1": sentence[name],
-                         "ci_low": low, "ci_high": high, "support": sentence["n"]})
+            rows.append(
+                {
+                    "split": split,
+                    "level": "sentence",
+                    "label": name,
+                    "f1": sentence[name],
+                    "ci_low": low,
+                    "ci_high": high,
+                    "support": sentence["n"],
+                }
+            )
         article = levels.get("article")
         if article:
             for name in ("micro_f1", "macro_f1", "exact_match"):
                 low, high = article["ci"].get(name, (None, None))
-                rows.append({"split": split, "level": "article", "label": name,
-                             "f1": article[name], "ci_low": low, "ci_high": high,
-                             "support": article["n_articles"]})
+                rows.append(
+                    {
+                        "split": split,
+                        "level": "article",
+                        "label": name,
+                        "f1": article[name],
+                        "ci_low": low,
+                        "ci_high": high,
+                        "support": article["n_articles"],
+                    }
+                )
     return rows
 
 
@@ -40,11 +76,17 @@ def write_metrics(directory, metrics, headline):
     """Write ``metrics.json`` and ``metrics.csv`` (no timings: equal runs give equal bytes)."""
     directory = Path(directory)
     head = metrics[headline]["sentence"]
-    write_json(directory / "metrics.json", {
-        "headline": {"split": headline, "macro_f1": head["macro_f1"],
-                     "macro_f1_ci": head["ci"].get("macro_f1")},
-        "splits": metrics,
-    })
+    write_json(
+        directory / "metrics.json",
+        {
+            "headline": {
+                "split": headline,
+                "macro_f1": head["macro_f1"],
+                "macro_f1_ci": head["ci"].get("macro_f1"),
+            },
+            "splits": metrics,
+        },
+    )
     with open(directory / "metrics.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
         writer.writeheader()
@@ -69,8 +111,15 @@ def write_confusion_png(path, confusion, title):
     top = max((max(row) for row in matrix), default=0) or 1
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=8,
-                    color="white" if value > top / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(value),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value > top / 2 else "black",
+            )
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
@@ -79,14 +128,16 @@ def write_confusion_png(path, confusion, title):
 def write_confusion(directory, metrics):
     for split, levels in metrics.items():
         confusion = levels["sentence"]["confusion"]
-        with open(Path(directory) / f"confusion_{split}.csv", "w", newline="",
-                  encoding="utf-8") as handle:
+        with open(
+            Path(directory) / f"confusion_{split}.csv", "w", newline="", encoding="utf-8"
+        ) as handle:
             writer = csv.writer(handle)
             writer.writerow(["gold \\ predicted", *confusion["labels"]])
             for label, row in zip(confusion["labels"], confusion["matrix"], strict=True):
                 writer.writerow([label, *row])
-        write_confusion_png(Path(directory) / f"confusion_{split}.png", confusion,
-                            f"{split}: sentence labels")
+        write_confusion_png(
+            Path(directory) / f"confusion_{split}.png", confusion, f"{split}: sentence labels"
+        )
 
 
 def write_predictions(path, predictions):

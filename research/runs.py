@@ -26,9 +26,12 @@ def new_run_id(name, seed):
 
 def git_state(path):
     """Return ``{"commit", "dirty"}`` for the git work tree holding ``path`` (None if none)."""
+
     def git(*args):
-        return subprocess.run(["git", *args], cwd=path, capture_output=True, text=True,
-                              timeout=10, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=path, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+
     try:
         commit = git("rev-parse", "HEAD")
         dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
@@ -39,8 +42,9 @@ def git_state(path):
 
 def write_json(path, data):
     """Write JSON with sorted keys and a final newline (stable bytes for equal data)."""
-    Path(path).write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
+    Path(path).write_text(
+        json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def is_complete_run(path):
@@ -68,9 +72,13 @@ class RunDir:
         self.run_id = run_id
         self.tmp = self.root / f"{TMP_PREFIX}{run_id}"
         self.final = self.root / run_id
-        self.info = dict(info, run_id=run_id, status="running",
-                         started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         host={"platform": platform.platform(), "cpus": os.cpu_count()})
+        self.info = dict(
+            info,
+            run_id=run_id,
+            status="running",
+            started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            host={"platform": platform.platform(), "cpus": os.cpu_count()},
+        )
 
     @property
     def path(self):
@@ -84,8 +92,11 @@ class RunDir:
 
     def complete(self, **fields):
         """Record ``fields`` in run.json, mark it complete and rename into place."""
-        self.info.update(fields, status="complete",
-                         finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        self.info.update(
+            fields,
+            status="complete",
+            finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
         write_json(self.tmp / "run.json", self.info)
         if self.final.exists():  # never overwrite; ids are random, so this is a real clash
             raise FileExistsError(f"run directory {self.final} already exists")

@@ -20,8 +20,10 @@ def check_grouped(groups, splits):
         seen[group].add(split)
     leaks = sorted(g for g, s in seen.items() if len(s) > 1)
     if leaks:
-        raise DataError(f"{len(leaks)} articles have sentences in more than one split "
-                        f"(first: {leaks[0]!r}); give every sentence of an article the same split")
+        raise DataError(
+            f"{len(leaks)} articles have sentences in more than one split "
+            f"(first: {leaks[0]!r}); give every sentence of an article the same split"
+        )
 
 
 def assign_splits(examples, test_size, seed):
@@ -33,8 +35,7 @@ def assign_splits(examples, test_size, seed):
         check_grouped(examples.groups, examples.splits)
         return examples
     if any(examples.splits):
-        raise DataError("some rows have a split and others do not; give every row a split "
-                        "or none")
+        raise DataError("some rows have a split and others do not; give every row a split or none")
     if len(set(examples.groups)) < 2:
         raise DataError("need at least 2 articles (groups) to split into train and test")
     splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)

@@ -19,10 +19,14 @@ def metrics_table(metrics):
     for split, levels in metrics.items():
         s = levels["sentence"]
         article = levels.get("article")
-        cells = [split, str(s["n"]), f"{s['macro_f1']:.3f}{_ci(s['ci'].get('macro_f1'))}",
-                 f"{s['accuracy']:.3f}",
-                 *(f"{s['per_label'][lab]['f1']:.3f}" for lab in SENTENCE_LABELS),
-                 f"{article['micro_f1']:.3f}" if article else "-"]
+        cells = [
+            split,
+            str(s["n"]),
+            f"{s['macro_f1']:.3f}{_ci(s['ci'].get('macro_f1'))}",
+            f"{s['accuracy']:.3f}",
+            *(f"{s['per_label'][lab]['f1']:.3f}" for lab in SENTENCE_LABELS),
+            f"{article['micro_f1']:.3f}" if article else "-",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -32,5 +36,7 @@ def headline_lines(run_dir):
     run_dir = Path(run_dir)
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    return [f"run {info['run_id']} (seed {info['seed']}, {info['timings']['total']:.1f} s)",
-            metrics_table(metrics["splits"])]
+    return [
+        f"run {info['run_id']} (seed {info['seed']}, {info['timings']['total']:.1f} s)",
+        metrics_table(metrics["splits"]),
+    ]
