@@ -1,0 +1,60 @@
+import json
+
+import pytest
+
+from research.corpus import corpus_stats, validate_corpus
+from research.data import read_rows
+from tests.conftest import ROOT, TINY_CORPUS
+
+CORPUS = ROOT / "seeds" / "corpus.jsonl"
+
+
+def test_shipped_corpus_is_valid():
+    assert validate_corpus(CORPUS) == []
+
+
+def test_shipped_corpus_meets_its_counts():
+    stats = corpus_stats(CORPUS)
+    assert stats["articles"] >= 240 and stats["sentences"] >= 3000
+    assert min(stats["labels"].values()) >= 350
+    assert len([r for r in stats["regions"] if r != "none"]) >= 15
+    assert set(stats["splits"]) == {"train", "dev", "test", "ood"}
+
+
+def test_corpus_loads_with_datasets():
+    dataset = read_rows(CORPUS)
+    assert {"id", "text", "sentences", "split", "meta"} <= set(dataset.column_names)
+
+
+def test_seed_article_is_annotated_with_all_four_labels():
+    seed = next(json.loads(line) for line in CORPUS.open() if line.startswith('{"id": "seed-'))
+    assert seed["labels"] == ["attack_report", "attribution", "official_denial",
+                              "background_context"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda a: a["sentences"][0].update(end=10_000), "outside the text"),
+        (lambda a: a["sentences"][1].update(label="rumour"), "is not a label"),
+        (lambda a: a.update(labels=["other"]), "article labels"),
+        (lambda a: a.update(split="holdout"), "split"),
+        (lambda a: a["sentences"][1].update(start=a["sentences"][0]["start"]), "out of order"),
+    ],
+)
+def test_validator_catches_broken_articles(tmp_path, edit, message):
+    articles = [json.loads(line) for line in TINY_CORPUS.open()]
+    edit(articles[0])
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    assert any(message in p for p in validate_corpus(path))
+
+
+def test_validator_catches_duplicate_ids_and_cross_split_duplicates(tmp_path):
+    articles = [json.loads(line) for line in TINY_CORPUS.open()]
+    twin = dict(articles[0], split="test")
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in [*articles, twin]))
+    problems = validate_corpus(path)
+    assert any("id used 2 times" in p for p in problems)
+    assert any("near-duplicate" in p for p in problems)
