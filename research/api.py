@@ -3,12 +3,16 @@
 from dataclasses import dataclass, field
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 
 from research.labels import article_label_set
 from research.modelio import load_estimator
 from research.segment import segment
 
 __all__ = ["ArticleLabels", "Model", "SentenceLabel", "load_model"]
+
+#: Below this many texts a single process is faster than shipping the model to workers.
+PARALLEL_MIN_TEXTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,11 @@ class Model:
         The model directory's ``metadata.json``.
     """
 
-    def __init__(self, estimator, metadata):
+    def __init__(self, estimator, metadata, *, n_jobs=1):
         self.estimator = estimator
         self.metadata = metadata
         self.labels = tuple(metadata["labels"])
+        self.n_jobs = n_jobs
 
     def __repr__(self):
         return f"Model({self.metadata['model'].get('name')!r}, labels={self.labels})"
@@ -65,11 +70,19 @@ class Model:
         Parameters
         ----------
         texts : sequence of str
+            Batches of at least :data:`PARALLEL_MIN_TEXTS` are split over ``n_jobs`` processes.
         """
         texts = list(texts)
         if not texts:
             return np.zeros((0, len(self.labels)))
-        return self.estimator.predict_proba(texts)
+        jobs = effective_n_jobs(self.n_jobs)
+        if jobs == 1 or len(texts) < PARALLEL_MIN_TEXTS:
+            return self.estimator.predict_proba(texts)
+        # Feature extraction is pure Python and holds the GIL: use processes, one chunk each.
+        size = -(-len(texts) // jobs)
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        parts = Parallel(n_jobs=jobs)(delayed(self.estimator.predict_proba)(c) for c in chunks)
+        return np.vstack(parts)
 
     def predict(self, texts):
         """Return the most probable label of each text, as a list of str."""
@@ -113,7 +126,7 @@ class Model:
         return results
 
 
-def load_model(model_dir, *, allow_version_mismatch=False):
+def load_model(model_dir, *, allow_version_mismatch=False, n_jobs=1):
     """Load a model directory written by ``research run`` or ``research export``.
 
     Checks, in order: the metadata parses; its format version is known; the model file's
@@ -125,6 +138,8 @@ def load_model(model_dir, *, allow_version_mismatch=False):
     model_dir : str or Path
     allow_version_mismatch : bool
         Load a model saved with another scikit-learn version, with a warning.
+    n_jobs : int
+        Processes for predicting large batches (-1: all cores); predictions are identical.
 
     Returns
     -------
@@ -136,4 +151,4 @@ def load_model(model_dir, *, allow_version_mismatch=False):
         Or one of its subclasses, naming the failed check and what to do.
     """
     estimator, metadata = load_estimator(model_dir, allow_version_mismatch=allow_version_mismatch)
-    return Model(estimator, metadata)
+    return Model(estimator, metadata, n_jobs=n_jobs)

@@ -138,7 +138,9 @@ def build_parser():
     p.add_argument("--unit", choices=("sentence", "article"), default="sentence")
     p.add_argument("--input", default="-", help="file, or - for stdin")
     p.add_argument("--output", default="-", help="file, or - for stdout")
-    p.add_argument("--batch-size", type=int, default=2048)
+    p.add_argument("--batch-size", type=int, default=2048, help="records held in memory at once")
+    p.add_argument("--jobs", type=int, default=1, help="processes per batch (-1: all cores; "
+                   "pays off with --batch-size 40000 or more)")
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_predict)
 
@@ -159,9 +161,10 @@ def main(argv=None):
     """Entry point of the ``research`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ("batch_size", "jobs"):
-        if getattr(args, name, 1) is not None and getattr(args, name, 1) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if getattr(args, "batch_size", 1) < 1:
+        parser.error("--batch-size must be at least 1")
+    if getattr(args, "jobs", 1) == 0 or getattr(args, "jobs", 1) < -1:
+        parser.error("--jobs must be -1 (all cores) or at least 1")
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(message)s",

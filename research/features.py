@@ -77,23 +77,33 @@ _SHAPE = ("quote", "year", "digits", "upper_case", "no_final_stop", "tokens_le_3
 FEATURE_NAMES = tuple(f"cue={c}" for c in LEXICON) + tuple(f"shape={s}" for s in _SHAPE)
 
 
+def _all_caps(text):
+    """More than 3 letters, all upper case (the cheap ``isupper`` test rules out most text)."""
+    if not text.isupper():
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
 def cue_vector(text):
     """Return the cue counts of one text as a list of floats in :data:`FEATURE_NAMES` order."""
     lowered = text.lower()
     tokens = _TOKEN.findall(lowered)
     counts = dict.fromkeys(LEXICON, 0)
     for i, token in enumerate(tokens):
-        for phrase, category in _INDEX.get(token, ()):
-            if tuple(tokens[i : i + len(phrase)]) == phrase:
+        entries = _INDEX.get(token)
+        if entries is None:
+            continue
+        for phrase, category in entries:
+            if len(phrase) == 1 or tuple(tokens[i : i + len(phrase)]) == phrase:
                 counts[category] += 1
                 break
     stripped = text.rstrip()
-    letters = [c for c in text if c.isalpha()]
     shape = (
         any(q in text for q in '"“”«»') or " '" in text,
         bool(_YEAR.search(lowered)),
-        any(c.isdigit() for c in text),
-        len(letters) > 3 and all(c.isupper() for c in letters),
+        any(map(str.isdigit, text)),
+        _all_caps(text),
         not stripped.endswith((".", "!", "?", '"', "”", "'", "’")),
         len(tokens) <= 3,
         len(tokens) <= 8,

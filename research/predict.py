@@ -87,7 +87,7 @@ def predict_stream(
     int
         The number of bad lines (reported on stderr and skipped).
     """
-    model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch)
+    model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch, n_jobs=n_jobs)
     bad = 0
 
     def report(lineno, reason):
