@@ -79,6 +79,7 @@ def predict_stream(
     batch_size=2048,
     quiet=False,
     allow_version_mismatch=False,
+    n_jobs=1,
 ):
     """Label every record of ``source`` and write JSONL to ``target``.
 
