@@ -16,7 +16,8 @@ from pathlib import Path
 
 from research.errors import ConfigError
 
-__all__ = ["DataConfig", "EvalConfig", "ExperimentConfig", "ModelConfig", "load_config"]
+__all__ = ["DataConfig", "EvalConfig", "ExperimentConfig", "ModelConfig", "TrainConfig",
+           "load_config"]
 
 UNITS = ("sentence", "article")
 STRATEGIES = ("split", "group_kfold")
@@ -61,6 +62,14 @@ class EvalConfig:
 
 
 @dataclass(frozen=True)
+class TrainConfig:
+    """How streaming models (``partial_fit``) are trained; other models ignore it."""
+
+    batch_size: int = 10_000
+    epochs: int = 5
+
+
+@dataclass(frozen=True)
 class ExperimentConfig:
     """One experiment: data, model, evaluation and seeds."""
 
@@ -71,6 +80,7 @@ class ExperimentConfig:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
     sweep: dict = field(default_factory=dict)  # dotted key -> list of values
     source: str = ""  # the config file, filled in by load_config
 
@@ -79,7 +89,7 @@ class ExperimentConfig:
         return dataclasses.asdict(self)
 
 
-_SECTIONS = {"data": DataConfig, "model": ModelConfig, "eval": EvalConfig}
+_SECTIONS = {"data": DataConfig, "model": ModelConfig, "eval": EvalConfig, "train": TrainConfig}
 
 
 def _type_ok(value, hint):
@@ -149,6 +159,8 @@ def _check_values(cfg, where):
         (0 < cfg.data.test_size < 1, "data.test_size", "must be between 0 and 1"),
         (cfg.eval.strategy in STRATEGIES, "eval.strategy", f"must be one of {STRATEGIES}"),
         (cfg.eval.folds >= 2, "eval.folds", "must be at least 2"),
+        (cfg.train.batch_size >= 1, "train.batch_size", "must be at least 1"),
+        (cfg.train.epochs >= 1, "train.epochs", "must be at least 1"),
         (cfg.eval.bootstrap >= 0, "eval.bootstrap", "must be 0 (off) or more"),
         (0 < cfg.eval.confidence < 1, "eval.confidence", "must be between 0 and 1"),
         (

@@ -15,10 +15,11 @@ from research.data import load_examples
 from research.errors import ConfigError, DataError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
-from research.models import build_model
+from research.models import STREAMING, build_model
 from research.report import write_outputs
 from research.runs import RunDir, git_state, new_run_id
 from research.splits import assign_splits, group_kfold
+from research.stream import list_batches, partial_fit_stream
 
 __all__ = ["evaluate_predictions", "run_config", "run_experiment"]
 
@@ -42,6 +43,9 @@ def _predict(estimator, texts):
 def _fit(cfg, seed, texts, labels):
     estimator = build_model(cfg.model, random_state=seed)
     try:
+        if cfg.model.name in STREAMING:
+            batches = list_batches(texts, labels, cfg.train.batch_size, seed)
+            return partial_fit_stream(estimator, batches, sorted(set(labels)), cfg.train.epochs)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
             return estimator.fit(texts, labels)
@@ -117,7 +121,7 @@ def _eval_sets(cfg, examples, seed):
         yield f"cv{k}", train_mask, test_mask
 
 
-def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None):
+def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, extra=None):
     """Run ``cfg`` with ``seed`` and return the completed run directory.
 
     Raises
@@ -144,6 +148,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None):
             "sha256": data_hash,
             "counts": _counts(examples),
         },
+        **(extra or {}),
     }
     root = Path(output_dir or cfg.output_dir)
     with (

@@ -9,8 +9,8 @@ import inspect
 import typing
 
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
@@ -35,7 +35,6 @@ def _features(word_ngrams, char_ngrams, min_df, max_features, cues):
                     max_features=max_features,
                     sublinear_tf=True,
                     lowercase=True,
-                    dtype="float32",
                 ),
             )
         )
@@ -50,7 +49,6 @@ def _features(word_ngrams, char_ngrams, min_df, max_features, cues):
                     max_features=max_features,
                     sublinear_tf=True,
                     lowercase=True,
-                    dtype="float32",
                 ),
             )
         )
@@ -132,12 +130,38 @@ def cue_rules_v1(*, confidence: float = 0.8):
     return Pipeline([("clf", CueRuleClassifier(confidence=confidence))])
 
 
+def hashing_sgd_v1(
+    *,
+    word_ngrams: tuple[int, int] = (1, 2),
+    n_features: int = 2**20,
+    cues: bool = True,
+    alpha: float = 2e-6,
+    random_state: int | None = None,
+):
+    """Hashed word n-grams (+ cues) and logistic-loss SGD: trains out of core.
+
+    Every feature step is stateless, so the experiment trains it with ``partial_fit`` over
+    batches (``[train] batch_size`` and ``epochs``) and memory does not grow with the data.
+    """
+    parts = [("word", HashingVectorizer(ngram_range=tuple(word_ngrams), n_features=n_features,
+                                        alternate_sign=False, norm="l2"))]
+    if cues:
+        parts.append(("cues", CueFeatures()))
+    return Pipeline([
+        ("features", FeatureUnion(parts)),
+        ("clf", SGDClassifier(loss="log_loss", alpha=alpha, random_state=random_state)),
+    ])
+
+
 MODELS = {
     "tfidf_logreg.v1": tfidf_logreg_v1,
     "linear_svm.v1": linear_svm_v1,
     "complement_nb.v1": complement_nb_v1,
     "cue_rules.v1": cue_rules_v1,
+    "hashing_sgd.v1": hashing_sgd_v1,
 }
+#: Models trained by ``partial_fit`` over batches (see :mod:`research.stream`).
+STREAMING = frozenset({"hashing_sgd.v1"})
 
 
 def _factory(name, where):
