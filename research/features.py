@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
-__all__ = ["CueFeatures", "CueRuleClassifier", "LEXICON"]
+__all__ = ["CueFeatures", "CueRuleClassifier", "LEXICON", "NewsAnalyzer"]
 
 # Category -> words and phrases (lower case). Phrases match on whole tokens.
 LEXICON = {
@@ -109,6 +109,85 @@ def cue_vector(text):
         len(tokens) <= 8,
     )
     return [min(v, 3) / 3 for v in counts.values()] + [float(s) for s in shape]
+
+
+_WORDS = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+_CUE_TOKENS = {category: f"__cue_{category}" for category in LEXICON}
+
+
+def _phrase_maps(lexicon):
+    """Single words and two-word phrases -> cue token; first words of longer phrases."""
+    single, double, longer = {}, {}, {}
+    for category, words in lexicon.items():
+        for entry in words.split():
+            tokens = entry.split("_")
+            target = {1: single, 2: double}.get(len(tokens), longer)
+            target.setdefault(" ".join(tokens), f"__cue_{category}")
+    return single, double, longer
+
+
+_SINGLE, _DOUBLE, _LONGER = _phrase_maps(LEXICON)
+_SINGLE_KEYS, _DOUBLE_KEYS = frozenset(_SINGLE), frozenset(_DOUBLE)
+_LONGER_HEADS = frozenset(" ".join(phrase.split()[:2]) for phrase in _LONGER)
+_YEARS = frozenset(f"{y}{s}" for y in range(1800, 2100) for s in ("", "s"))
+_QUOTES = ('"', "“", "”", "«", "»", " '")
+_FINAL_STOP = (".", "!", "?", '"', "”", "'", "’")
+
+
+class NewsAnalyzer:
+    """Analyzer for ``TfidfVectorizer``: word n-grams plus cue tokens from one tokenization.
+
+    Cue categories and shape cues become pseudo-words (``__cue_deny``, ``__shape_year``), so
+    they are weighted like any term and cost a set lookup per token instead of a second pass
+    over the text (:class:`CueFeatures`). Every lexicon entry that occurs fires (a word and a
+    phrase starting with it both count).
+
+    Parameters
+    ----------
+    ngram_range : tuple of (int, int)
+    cues : bool
+    """
+
+    def __init__(self, ngram_range=(1, 2), cues=True):
+        self.ngram_range = ngram_range
+        self.cues = cues
+
+    def __call__(self, text):
+        lowered = text.lower()
+        tokens = _WORDS.findall(lowered)
+        low, high = self.ngram_range
+        grams = list(tokens) if low == 1 else []
+        bigrams = list(map(" ".join, zip(tokens, tokens[1:])))
+        if low <= 2 <= high:
+            grams += bigrams
+        for n in range(max(low, 3), high + 1):
+            grams += map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False))
+        if self.cues:
+            grams += _cue_tokens(text, lowered, tokens, bigrams)
+        return grams
+
+
+def _cue_tokens(text, lowered, tokens, bigrams):
+    # Set intersections run in C; a cue counts once per sentence (presence, not count).
+    found = [_SINGLE[t] for t in _SINGLE_KEYS.intersection(tokens)]
+    found += [_DOUBLE[b] for b in _DOUBLE_KEYS.intersection(bigrams)]
+    if not _LONGER_HEADS.isdisjoint(bigrams):
+        padded = f" {' '.join(tokens)} "
+        found += [cue for phrase, cue in _LONGER.items() if f" {phrase} " in padded]
+    if any(q in text for q in _QUOTES):
+        found.append("__shape_quote")
+    if not _YEARS.isdisjoint(tokens):
+        found.append("__shape_year")
+    if text.isupper() and _all_caps(text):
+        found.append("__shape_upper_case")
+    if not text.rstrip().endswith(_FINAL_STOP):
+        found.append("__shape_no_final_stop")
+    if len(tokens) <= 3:
+        found.append("__shape_tokens_le_3")
+    elif len(tokens) <= 8:
+        found.append("__shape_tokens_le_8")
+    found.sort()  # set order varies between processes; keep the output reproducible
+    return found
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):

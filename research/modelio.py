@@ -35,6 +35,7 @@ MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
 TRUSTED_TYPES = (
     "research.features.CueFeatures",
     "research.features.CueRuleClassifier",
+    "research.features.NewsAnalyzer",
     "builtins.slice",
     "collections.defaultdict",
     "numpy.float32",
@@ -179,6 +180,15 @@ def read_metadata(model_dir):
         raise ModelFormatError(
             f"{model_dir / METADATA}: malformed metadata ({exc!r}); re-export the model"
         ) from None
+    if not (
+        isinstance(meta["versions"], dict)
+        and isinstance(meta["labels"], list)
+        and isinstance(meta["sha256"], str)
+    ):
+        raise ModelFormatError(
+            f"{model_dir / METADATA}: malformed metadata (labels, versions or sha256 "
+            "of the wrong type); re-export the model"
+        )
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelFormatError(
             f"{model_dir}: model format version {version} is newer than this "

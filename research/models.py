@@ -17,7 +17,7 @@ from sklearn.svm import LinearSVC
 
 from research.config import _type_name, _type_ok
 from research.errors import ConfigError
-from research.features import CueFeatures, CueRuleClassifier
+from research.features import CueFeatures, CueRuleClassifier, NewsAnalyzer
 
 __all__ = ["MODELS", "build_model", "check_model_config"]
 
@@ -83,6 +83,34 @@ def tfidf_logreg_v1(
             ),
         ]
     )
+
+
+def tfidf_logreg_v2(
+    *,
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] | None = None,
+    min_df: int = 2,
+    max_features: int | None = 100_000,
+    cues: bool = True,
+    C: float = 4.0,  # noqa: N803
+    class_weight: str | None = "balanced",
+    max_iter: int = 2000,
+    random_state: int | None = None,
+):
+    """As v1, but cue categories are pseudo-words of the word vectorizer (one tokenization
+    instead of two: about 1.7x faster to predict) and their weights are TF-IDF weights."""
+    word = TfidfVectorizer(analyzer=NewsAnalyzer(tuple(word_ngrams), cues), min_df=min_df,
+                           max_features=max_features, sublinear_tf=True, lowercase=False,
+                           token_pattern=None)
+    features = word
+    if char_ngrams is not None:
+        features = FeatureUnion([("word", word), ("char", _features(None, char_ngrams, min_df,
+                                                                     max_features, False))])
+    return Pipeline([
+        ("features", features),
+        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter,
+                                   random_state=random_state)),
+    ])
 
 
 def linear_svm_v1(
@@ -155,6 +183,7 @@ def hashing_sgd_v1(
 
 MODELS = {
     "tfidf_logreg.v1": tfidf_logreg_v1,
+    "tfidf_logreg.v2": tfidf_logreg_v2,
     "linear_svm.v1": linear_svm_v1,
     "complement_nb.v1": complement_nb_v1,
     "cue_rules.v1": cue_rules_v1,
