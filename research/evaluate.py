@@ -1,6 +1,7 @@
 """Score a saved model on any labelled file; export a run's model to a new folder."""
 
 import logging
+import shutil
 from pathlib import Path
 
 from research.api import load_model
@@ -49,12 +50,19 @@ def evaluate_model(
     name = Path(data_path).stem
     metrics = {
         name: evaluate_predictions(
-            examples, preds, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed
+            examples, preds, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed,
+            proba=proba, classes=model.labels,
         )
     }
     if output is None:
         return metrics, None
-    output.mkdir(parents=True)
+    try:
+        output.mkdir(parents=True)
+    except OSError as exc:
+        raise DataError(
+            f"{output}: cannot create the output folder ({exc.strerror or exc}); "
+            "choose a writable path"
+        ) from None
     write_metrics(output, metrics, name)
     write_confusion(output, metrics)
     write_predictions(
@@ -100,6 +108,17 @@ def export_model(run_or_model_dir, output, *, fmt="skops"):
     if Path(output).exists():
         raise DataError(f"{output}: already exists; choose a new folder")
     estimator, meta = load_estimator(source)
+    try:
+        return _save_export(estimator, meta, output, fmt)
+    except OSError as exc:
+        if Path(output).exists():  # it did not exist before: remove the partial copy
+            shutil.rmtree(output, ignore_errors=True)
+        raise DataError(
+            f"{output}: cannot write the model ({exc.strerror or exc}); choose a writable path"
+        ) from None
+
+
+def _save_export(estimator, meta, output, fmt):
     known = {
         "format_version",
         "serializer",

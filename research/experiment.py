@@ -67,9 +67,10 @@ def _article_sets(subset, preds):
     )
 
 
-def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmented=None):
-    """Sentence and article scores for one evaluated split."""
-    from research.metrics import article_scores, sentence_scores
+def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmented=None,
+                         proba=None, classes=None):
+    """Sentence and article scores for one evaluated split (and ECE when ``proba`` is given)."""
+    from research.metrics import article_scores, expected_calibration_error, sentence_scores
 
     scores = {
         "sentence": sentence_scores(
@@ -82,6 +83,8 @@ def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmen
             seed=seed,
         )
     }
+    if proba is not None:
+        scores["sentence"]["ece"] = expected_calibration_error(subset.labels, proba, classes)
     if subset.articles:
         true_sets, pred_sets = _article_sets(subset, preds)
         if segmented is not None:  # article unit: label sets from segmenting the raw text
@@ -208,7 +211,7 @@ def _train_and_score(cfg, seed, examples, folds, timings):
                 }
             )
         if cfg.eval.strategy == "split":
-            metrics[name] = _score_split(cfg, seed, estimator, subset, preds)
+            metrics[name] = _score_split(cfg, seed, estimator, subset, preds, proba)
         else:
             for i, j in enumerate(np.flatnonzero(mask)):
                 cv_preds[j] = preds[i]
@@ -224,7 +227,7 @@ def _train_and_score(cfg, seed, examples, folds, timings):
     return {"metrics": metrics, "predictions": predictions, "headline": headline}, estimator
 
 
-def _score_split(cfg, seed, estimator, subset, preds):
+def _score_split(cfg, seed, estimator, subset, preds, proba=None):
     segmented = None
     if cfg.data.unit == "article" and estimator is not None and cfg.eval.articles:
         model = Model(estimator, {"labels": list(estimator.classes_), "model": {}})
@@ -238,6 +241,8 @@ def _score_split(cfg, seed, estimator, subset, preds):
         confidence=cfg.eval.confidence,
         seed=seed,
         segmented=segmented,
+        proba=proba,
+        classes=None if estimator is None else [str(c) for c in estimator.classes_],
     )
 
 

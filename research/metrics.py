@@ -13,7 +13,7 @@ import numpy as np
 
 from research.labels import ARTICLE_LABELS
 
-__all__ = ["article_scores", "paired_bootstrap", "sentence_scores"]
+__all__ = ["article_scores", "expected_calibration_error", "paired_bootstrap", "sentence_scores"]
 
 log = logging.getLogger(__name__)
 
@@ -200,3 +200,24 @@ def paired_bootstrap(y_true, pred_a, pred_b, groups, *, labels, n_bootstrap=1000
         "p_value": _round(p_value),
         "n_bootstrap": n_bootstrap,
     }
+
+
+def expected_calibration_error(y_true, proba, classes, n_bins=15):
+    """Top-label expected calibration error: how far confidence is from accuracy.
+
+    Predictions are binned by their top probability into ``n_bins`` equal-width bins; ECE is
+    the example-weighted mean of ``|accuracy - mean confidence|`` over the bins (0 is
+    perfectly calibrated).
+    """
+    proba = np.asarray(proba, dtype=float)
+    if len(proba) == 0:
+        return 0.0
+    confidence = proba.max(axis=1)
+    correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(
+        y_true, dtype=object)
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    total = 0.0
+    for b in np.unique(bins):
+        inside = bins == b
+        total += inside.sum() * abs(correct[inside].mean() - confidence[inside].mean())
+    return _round(total / len(proba))

@@ -14,7 +14,8 @@ def _ci(ci):
 
 def metrics_table(metrics):
     """Return a Markdown table of the splits in ``metrics`` (the ``splits`` of metrics.json)."""
-    head = ["split", "n", "macro-F1 (95% CI)", "accuracy", *SENTENCE_LABELS, "article micro-F1"]
+    head = ["split", "n", "macro-F1 (95% CI)", "accuracy", *SENTENCE_LABELS, "article micro-F1",
+            "ECE"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for split, levels in metrics.items():
         s = levels["sentence"]
@@ -26,6 +27,7 @@ def metrics_table(metrics):
             f"{s['accuracy']:.3f}",
             *(f"{s['per_label'][lab]['f1']:.3f}" for lab in SENTENCE_LABELS),
             f"{article['micro_f1']:.3f}" if article else "-",
+            f"{s['ece']:.3f}" if "ece" in s else "-",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
