@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 some input lines were bad (the rest was processed),
 """
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -13,6 +14,11 @@ from pathlib import Path
 from research.errors import ResearchError
 
 log = logging.getLogger("research")
+
+
+def _run_warnings(run_dir):
+    info = json.loads((Path(run_dir) / "run.json").read_text(encoding="utf-8"))
+    return info.get("warnings") or []
 
 
 def _cmd_run(args):
@@ -23,6 +29,8 @@ def _cmd_run(args):
     for run_dir in run_dirs:
         for line in headline_lines(run_dir):
             print(line)
+        for message in _run_warnings(run_dir):  # also kept in run.json
+            print(f"research: warning: {message}", file=sys.stderr)
     for run_dir in run_dirs:
         print(run_dir)
     return 0
@@ -88,6 +96,16 @@ def _cmd_export(args):
     return 0
 
 
+def _cmd_weak(args):
+    from research.weak import weak_dataset
+
+    summary = weak_dataset(args.corpus, args.labelled, args.output, exclude_ids=args.exclude_ids,
+                           max_per_label=args.max_per_label)
+    print(json.dumps({k: summary[k] for k in ("labels", "skipped", "weights")}))
+    print(args.output)
+    return 0
+
+
 def _cmd_corpus(args):
     from research.corpus import corpus_stats, format_stats, validate_corpus
 
@@ -101,8 +119,15 @@ def _cmd_corpus(args):
     return 1 if problems else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors on one line, like every other error (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"research: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="research", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="research", description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -150,6 +175,15 @@ def build_parser():
     p.add_argument("--format", choices=("skops", "joblib"), default="skops")
     p.set_defaults(func=_cmd_export)
 
+    p = sub.add_parser("weak", help="weakly label unlabelled news with labelling functions")
+    p.add_argument("--corpus", nargs="+", required=True, type=Path, help="unlabelled JSONL files")
+    p.add_argument("--exclude-ids", type=Path, help="ids never to use (held-out evaluation items)")
+    p.add_argument("--labelled", type=Path, default=Path("seeds/corpus.jsonl"),
+                   help="corpus whose train split weighs the labelling functions")
+    p.add_argument("--output", type=Path, required=True)
+    p.add_argument("--max-per-label", type=int, default=3000)
+    p.set_defaults(func=_cmd_weak)
+
     p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
     p.add_argument("action", choices=("stats", "validate"))
     p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
@@ -165,6 +199,8 @@ def main(argv=None):
         parser.error("--batch-size must be at least 1")
     if getattr(args, "jobs", 1) == 0 or getattr(args, "jobs", 1) < -1:
         parser.error("--jobs must be -1 (all cores) or at least 1")
+    if getattr(args, "seed", None) is not None and not 0 <= args.seed < 2**32:
+        parser.error(f"--seed must be between 0 and {2**32 - 1}")
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format="%(message)s",
@@ -181,3 +217,7 @@ def main(argv=None):
     except BrokenPipeError:  # e.g. `research predict ... | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the file system refused (disk full, permissions, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"research: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2

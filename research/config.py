@@ -8,6 +8,7 @@ config means the same thing from any working directory.
 
 import dataclasses
 import difflib
+import re
 import tomllib
 import types
 import typing
@@ -39,6 +40,7 @@ class DataConfig:
     dev_splits: tuple[str, ...] = ("dev",)
     test_size: float = 0.2  # grouped random split, when the data has no split column
     shared: bool = False  # True marks configs that read ../shared (never the default)
+    extra_train: tuple[str, ...] = ()  # sentence-row files added to training (weak labels)
 
 
 @dataclass(frozen=True)
@@ -134,17 +136,28 @@ def _build(cls, table, where, prefix):
         elif typing.get_origin(hints[key]) is tuple:
             value = tuple(value)
         kwargs[key] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a required key is missing
-        raise ConfigError(f"{where}: {exc}".replace("__init__() ", "")) from None
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [key for key in required if key not in kwargs]
+    if missing:
+        raise ConfigError(f"{where}: missing required key '{prefix}{missing[0]}'")
+    return cls(**kwargs)
 
 
 def _check_values(cfg, where):
     """Reject values of the right type that still cannot work."""
     checks = [
         (cfg.name.strip() != "", "name", "must not be empty"),
+        (
+            not re.search(r"[/\\\x00-\x1f]", cfg.name) and not cfg.name.startswith("."),
+            "name",
+            "names run directories: no '/', '\\', control characters or leading '.'",
+        ),
         (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
+        (all(0 <= s < 2**32 for s in cfg.seeds), "seeds", f"must be between 0 and {2**32 - 1}"),
         (cfg.data.unit in UNITS, "data.unit", f"must be one of {UNITS}"),
         (
             (cfg.data.path is None) != (cfg.data.hub_id is None),
@@ -189,6 +202,8 @@ def _resolve(cfg, base):
     data = cfg.data
     if data.path is not None:
         data = dataclasses.replace(data, path=str((base / data.path).resolve()))
+    extra = tuple(str((base / p).resolve()) for p in data.extra_train)
+    data = dataclasses.replace(data, extra_train=extra)
     return dataclasses.replace(cfg, data=data, output_dir=str((base / cfg.output_dir).resolve()))
 
 

@@ -95,6 +95,27 @@ def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmen
     return scores
 
 
+def _add_extra_train(examples, data_cfg):
+    """Append sentence rows of ``data.extra_train`` files to the train split (in place).
+
+    Returns their paths and SHA-256, for run.json.
+    """
+    from research.data import file_sha256, read_rows, to_examples
+
+    recorded = []
+    for path in data_cfg.extra_train:
+        extra = to_examples(read_rows(path), data_cfg.columns, path)
+        train = data_cfg.train_splits[0]
+        for i in range(len(extra)):
+            examples.ids.append(f"extra:{extra.ids[i]}")
+            examples.texts.append(extra.texts[i])
+            examples.labels.append(extra.labels[i])
+            examples.groups.append(f"extra:{extra.groups[i]}")
+            examples.splits.append(train)
+        recorded.append({"path": path, "sha256": file_sha256(path), "n": len(extra)})
+    return recorded
+
+
 def _eval_sets(cfg, examples, seed):
     """Yield (split name, train mask, eval mask) for the configured strategy."""
     splits = np.asarray(examples.splits, dtype=object)
@@ -135,6 +156,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     timings, started = {}, time.perf_counter()
     examples, data_hash = load_examples(cfg.data)
     examples = assign_splits(examples, cfg.data.test_size, seed)
+    extra_files = _add_extra_train(examples, cfg.data)
     timings["load"] = time.perf_counter() - started
     folds = list(_eval_sets(cfg, examples, seed))
     info = {
@@ -150,6 +172,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
             "revision": cfg.data.revision,
             "sha256": data_hash,
             "counts": _counts(examples),
+            "extra_train": extra_files,
         },
         **(extra or {}),
     }

@@ -1,0 +1,155 @@
+"""Weak supervision: labelling functions over unlabelled news become training labels.
+
+Each labelling function (LF) votes for one label or abstains. An LF's vote weighs its
+precision measured on the project's labelled corpus (train split), so no real-news label is
+used to tune anything; LFs below 0.5 precision are dropped. A sentence gets the label with
+the largest summed weight when that sum and its margin over the runner-up are large enough.
+
+Users bring their own unlabelled JSONL (``id``, ``text``); ids listed in an exclusion file
+(held-out evaluation items) are never read into training data.
+"""
+
+import json
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from research.errors import DataError
+from research.segment import segment
+
+__all__ = ["LABELLING_FUNCTIONS", "label_corpora", "lf_weights", "weak_dataset", "weak_label"]
+
+log = logging.getLogger(__name__)
+
+_ATTACK_WORDS = r"attack|bomb|blast|explosion|ambush|shelling|air ?strike|strike|massacre|killing|raid"
+_ATTACK = f"(?:{_ATTACK_WORDS})"
+_I = re.IGNORECASE
+LABELLING_FUNCTIONS = {
+    "claimed_responsibility": ("attribution", re.compile(
+        r"claim(?:ed|s|ing)? (?:of )?responsibility|responsibility for the " + _ATTACK, _I)),
+    "unclaimed": ("attribution", re.compile(
+        r"\bno (?:group|one|organi[sz]ation|side)\b.{0,40}\bclaim|not (?:immediately )?clear who"
+        r"|\bunclaimed\b", _I)),
+    "blamed_for_attack": ("attribution", re.compile(
+        r"\b(?:blamed|blames|accused|accuses|attributed)\b.{0,80}\b" + _ATTACK, _I)),
+    "suspects_for_attack": ("attribution", re.compile(
+        r"\b(?:arrested|charged|indicted|convicted|detained)\b.{0,80}\b" + _ATTACK, _I)),
+    "denied_attack": ("official_denial", re.compile(
+        r"\b(?:denied|denies|deny|rejected|dismissed)\b.{0,80}\b(?:" + _ATTACK_WORDS
+        + r"|involvement|responsib|casualt|killed|carried out|role)", _I)),
+    "no_knowledge": ("official_denial", re.compile(
+        r"\bnot aware of\b|\b(?:could|can)(?:not|n't| not) confirm\b|\bno (?:information|"
+        r"knowledge) (?:about|of)\b|\b(?:refused|declined) to confirm\b", _I)),
+    "casualties_now": ("attack_report", re.compile(
+        r"\b(?:killed|wounded|injured)\b.{0,50}\b(?:on|late|early) (?:monday|tuesday|wednesday"
+        r"|thursday|friday|saturday|sunday)|\b(?:today|yesterday|overnight)\b.{0,60}\b"
+        r"(?:killed|wounded|exploded|attacked)", _I)),
+    "attack_verbs": ("attack_report", re.compile(
+        r"\b(?:exploded|detonated|opened fire|stormed|ambushed|shelled|were killed|was killed"
+        r"|were wounded)\b", _I)),
+    "history": ("background_context", re.compile(
+        r"\b(?:in|since|until) (?:19|20)\d\d\b|\byears? ago\b|\bdecades?\b|\blast year\b|"
+        r"\banniversary\b|\bhistory\b", _I)),
+    "reaction_threat": ("background_context", re.compile(
+        r"\b(?:condemned|vowed|threatened|warned|urged|peace talks|ceasefire)\b", _I)),
+    "furniture": ("other", re.compile(
+        r"^(?:reporting by|editing by|writing by|additional reporting|file photo|photo:|click|"
+        r"share this|follow us|copyright|all rights reserved|advertisement|related:)", _I)),
+}
+
+
+def _votes(text):
+    return [(name, label) for name, (label, pattern) in LABELLING_FUNCTIONS.items()
+            if pattern.search(text)]
+
+
+def lf_weights(texts, labels, min_precision=0.5):
+    """Precision of each LF on labelled ``texts``; LFs under ``min_precision`` get 0."""
+    fired, right = Counter(), Counter()
+    for text, gold in zip(texts, labels, strict=True):
+        for name, label in _votes(text):
+            fired[name] += 1
+            right[name] += label == gold
+    weights = {}
+    for name in LABELLING_FUNCTIONS:
+        precision = right[name] / fired[name] if fired[name] else 0.0
+        weights[name] = round(precision, 4) if precision >= min_precision else 0.0
+    return weights
+
+
+def weak_label(text, weights, min_score=0.6, min_margin=0.2):
+    """Return ``(label, score)`` from the weighted vote, or None to abstain."""
+    scores = Counter()
+    for name, label in _votes(text):
+        scores[label] += weights.get(name, 0.0)
+    ranked = scores.most_common(2) + [(None, 0.0), (None, 0.0)]
+    (label, best), (_, second) = ranked[0], ranked[1]
+    if label is None or best < min_score or best - second < min_margin:
+        return None
+    return label, round(best, 4)
+
+
+def _read_ids(path):
+    return {line.strip() for line in Path(path).read_text().splitlines() if line.strip()}
+
+
+def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
+    """Weakly label the sentences of unlabelled JSONL corpora.
+
+    Returns
+    -------
+    rows : list of dict
+        ``id``, ``group``, ``text``, ``label``, ``score``, ``source``: sentence rows that
+        :func:`research.data.to_examples` reads.
+    skipped : dict
+        Counts of records skipped as excluded ids or marked duplicates.
+    """
+    excluded = _read_ids(exclude_ids) if exclude_ids else set()
+    rows, per_label, skipped = [], Counter(), Counter()
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise DataError(f"{path}: corpus file not found")
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record["id"] in excluded or record.get("dup_of"):
+                    skipped["excluded" if record["id"] in excluded else "duplicate"] += 1
+                    continue
+                text = record.get("text") or ""
+                for k, (start, end) in enumerate(segment(text)):
+                    voted = weak_label(text[start:end], weights)
+                    if voted is None or per_label[voted[0]] >= max_per_label:
+                        continue
+                    per_label[voted[0]] += 1
+                    rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
+                                 "text": text[start:end], "label": voted[0],
+                                 "score": voted[1], "source": path.name})
+    log.info("weak labels: %s; skipped %s", dict(per_label), dict(skipped))
+    return rows, dict(skipped)
+
+
+def weak_dataset(corpora, labelled, output, *, exclude_ids=None, max_per_label=3000):
+    """Weigh the LFs on the labelled corpus's train split, label ``corpora``, write JSONL.
+
+    Returns
+    -------
+    dict
+        LF weights, label counts and skipped records (also written next to ``output``).
+    """
+    from research.corpus import read_corpus
+
+    articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
+    texts = [a["text"][s["start"]:s["end"]] for a in articles for s in a["sentences"]]
+    labels = [s["label"] for a in articles for s in a["sentences"]]
+    weights = lf_weights(texts, labels)
+    rows, skipped = label_corpora(corpora, weights, exclude_ids=exclude_ids,
+                                  max_per_label=max_per_label)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    summary = {"weights": weights, "labels": dict(Counter(r["label"] for r in rows)),
+               "skipped": skipped, "corpora": [str(p) for p in corpora]}
+    output.with_suffix(".summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
