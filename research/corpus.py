@@ -104,11 +104,19 @@ def assign_corpus_splits(articles, ood_regions):
 def read_corpus(path):
     """Read corpus articles from a JSONL file (raises DataError naming the bad line)."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory; give a corpus .jsonl file")
     if not path.is_file():
         raise DataError(f"{path}: corpus file not found")
     articles = []
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{path}: line {lineno} is not UTF-8 ({exc.reason} at byte {exc.start})"
+                ) from None
             if line.strip():
                 try:
                     articles.append(json.loads(line))
@@ -121,12 +129,33 @@ def _norm(text):
     return " ".join(_WORD.findall(text.lower()))
 
 
+# Field -> (type, name of that type) every corpus article must have.
+_FIELDS = {
+    "id": (str, "a string"),
+    "title": (str, "a string"),
+    "text": (str, "a string"),
+    "meta": (dict, "an object"),
+    "sentences": (list, "a list"),
+    "split": (str, "a string"),
+}
+
+
+def _is_offset(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _article_problems(article):
+    if not isinstance(article, dict):
+        return [f"{article!r:.60}: not a JSON object (an article is {{id, title, text, ...}})"]
     aid, text = article.get("id"), article.get("text", "")
     problems, previous_end = [], 0
-    for key in ("id", "title", "text", "meta", "sentences", "split"):
+    for key, (kind, kind_name) in _FIELDS.items():
         if key not in article:
             problems.append(f"{aid}: missing field '{key}'")
+        elif not isinstance(article[key], kind):
+            problems.append(f"{aid}: field '{key}' must be {kind_name}")
+    if "labels" in article and not isinstance(article["labels"], list):
+        problems.append(f"{aid}: field 'labels' must be a list")
     if problems:
         return problems
     if article["split"] not in SPLITS:
@@ -135,12 +164,11 @@ def _article_problems(article):
         if not article["meta"].get(key):
             problems.append(f"{aid}: meta.{key} missing")
     for k, s in enumerate(article["sentences"]):
+        if not isinstance(s, dict):
+            problems.append(f"{aid}: sentence {k} is not an object {{start, end, label}}")
+            continue
         start, end, label = s.get("start"), s.get("end"), s.get("label")
-        if not (
-            isinstance(start, int)
-            and isinstance(end, int)
-            and previous_end <= start < end <= len(text)
-        ):
+        if not (_is_offset(start) and _is_offset(end) and previous_end <= start < end <= len(text)):
             problems.append(
                 f"{aid}: sentence {k} offsets {start}:{end} out of order or outside the text"
             )
@@ -154,7 +182,13 @@ def _article_problems(article):
         previous_end = end
     if text[previous_end:].strip():
         problems.append(f"{aid}: text after the last sentence is in no sentence")
-    derived = list(article_label_set(s.get("label") for s in article["sentences"]))
+    derived = list(
+        article_label_set(
+            s["label"]
+            for s in article["sentences"]
+            if isinstance(s, dict) and s.get("label") in SENTENCE_LABELS
+        )
+    )
     if "labels" in article and list(article["labels"]) != derived:
         problems.append(
             f"{aid}: article labels {article['labels']} differ from its sentences {derived}"
@@ -189,7 +223,8 @@ def _near_duplicates(items, threshold=0.8, n=4):
 def validate_corpus(path):
     """Check a corpus file; return a list of problems (empty when valid)."""
     articles = read_corpus(path)
-    problems, ids, items = [], Counter(a.get("id") for a in articles), []
+    ids = Counter(a["id"] for a in articles if isinstance(a, dict) and isinstance(a.get("id"), str))
+    problems, items = [], []
     problems += [f"{aid}: id used {n} times" for aid, n in ids.items() if n > 1]
     for article in articles:
         found = _article_problems(article)
@@ -206,6 +241,10 @@ def validate_corpus(path):
 def corpus_stats(path):
     """Counts by label, region, style, split and era, and sentence lengths."""
     articles = read_corpus(path)
+    for article in articles:
+        found = _article_problems(article)
+        if found:
+            raise DataError(f"{path}: {found[0]}; run `research corpus validate` for every problem")
     stats = {
         "articles": len(articles),
         "sentences": 0,

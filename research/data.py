@@ -27,6 +27,7 @@ __all__ = ["Examples", "file_sha256", "load_examples", "read_rows"]
 log = logging.getLogger(__name__)
 
 _FORMATS = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
+_TEXT_FORMATS = ("json", "csv")  # read as UTF-8 text, so checked line by line first
 # Fallback column names, tried in order when the config maps none.
 _DEFAULT_COLUMNS = {
     "text": ("text",),
@@ -80,6 +81,31 @@ def _cache_dir():
     return os.environ.get("RESEARCH_CACHE", str(Path(tempfile.gettempdir()) / "research-datasets"))
 
 
+def _check_text_file(path):
+    """Raise DataError naming the first line that is not UTF-8, or if every line is blank."""
+    blank = True
+    with open(path, "rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{path}: line {lineno} is not UTF-8 ({exc.reason} at byte {exc.start}); "
+                    "save the file as UTF-8"
+                ) from None
+            blank = blank and not line.strip()
+    if blank:
+        raise DataError(f"{path}: data file is empty (only blank lines)")
+
+
+def _reason(exc):
+    """The first line of the innermost cause: datasets wraps the parser's own message."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def read_rows(path=None, hub_id=None, revision=None, hub_split="train"):
     """Read a local file or a pinned Hub dataset into a ``datasets.Dataset``.
 
@@ -91,7 +117,8 @@ def read_rows(path=None, hub_id=None, revision=None, hub_split="train"):
     import datasets
 
     datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
+    # Not even errors: read failures are raised as one DataError carrying the parser's reason.
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)
     if path is not None:
         path = Path(path)
         if not path.exists():
@@ -105,14 +132,15 @@ def read_rows(path=None, hub_id=None, revision=None, hub_split="train"):
             )
         if path.stat().st_size == 0:
             raise DataError(f"{path}: data file is empty")
+        if fmt in _TEXT_FORMATS:
+            _check_text_file(path)
         source, kwargs = fmt, {"data_files": str(path), "split": "train"}
     else:
         source, kwargs = hub_id, {"revision": revision, "split": hub_split}
     try:
         return datasets.load_dataset(source, cache_dir=_cache_dir(), **kwargs)
     except Exception as exc:  # datasets raises many types; all mean "cannot read this"
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path or hub_id}: cannot read data ({reason})") from None
+        raise DataError(f"{path or hub_id}: cannot read data ({_reason(exc)})") from None
 
 
 def _column(columns, present, name):
@@ -126,20 +154,48 @@ def _column(columns, present, name):
     return next((c for c in _DEFAULT_COLUMNS[name] if c in present), None)
 
 
+def _cell(row, column):
+    """The row's value in ``column`` as a string; None if there is no such column or value."""
+    value = row[column] if column else None
+    return None if value is None else str(value)
+
+
 def _check_label(label, where):
     if label not in SENTENCE_LABELS:
         raise DataError(f"{where}: label {label!r} is not one of {', '.join(SENTENCE_LABELS)}")
     return label
 
 
+def _offsets(sentence):
+    """``(start, end)`` of a sentence record, or None unless both are integers."""
+    if not isinstance(sentence, dict):
+        return None
+    start, end = sentence.get("start"), sentence.get("end")
+    if any(not isinstance(v, int) or isinstance(v, bool) for v in (start, end)):
+        return None
+    return start, end
+
+
 def _add_article(out, row, cols, n, where):
-    text, group = row[cols["text"]], str(row[cols["id"]]) if cols["id"] else f"row{n}"
+    text, group = row[cols["text"]], _cell(row, cols["id"]) or f"row{n}"
+    if not isinstance(text, str):
+        raise DataError(f"{where}: article {group!r} (row {n + 1}) has no text")
     if group in out.articles:
         raise DataError(f"{where}: duplicate id {group!r}")
-    split = str(row[cols["split"]]) if cols["split"] else ""
+    split = _cell(row, cols["split"]) or ""
+    sentences = row[cols["sentences"]] or []
+    if not isinstance(sentences, list):
+        raise DataError(
+            f"{where}: article {group!r} sentences must be a list of {{start, end, label}} records"
+        )
     spans, labels = [], []
-    for k, sentence in enumerate(row[cols["sentences"]] or []):
-        start, end = sentence["start"], sentence["end"]
+    for k, sentence in enumerate(sentences):
+        offsets = _offsets(sentence)
+        if offsets is None:
+            raise DataError(
+                f"{where}: article {group!r} sentence {k} needs integer 'start' and 'end' offsets"
+            )
+        start, end = offsets
         if not (0 <= start < end <= len(text)):
             raise DataError(
                 f"{where}: article {group!r} sentence {k} offsets {start}:{end} "
@@ -147,7 +203,7 @@ def _add_article(out, row, cols, n, where):
             )
         if spans and start < spans[-1][1]:
             raise DataError(f"{where}: article {group!r} sentence {k} overlaps the one before")
-        labels.append(_check_label(sentence["label"], f"{where}: article {group!r}"))
+        labels.append(_check_label(sentence.get("label"), f"{where}: article {group!r}"))
         spans.append((start, end))
         out.ids.append(f"{group}#{k}")
         out.texts.append(text[start:end])
@@ -182,15 +238,15 @@ def to_examples(dataset, columns=None, where="data"):
         text, label = row[cols["text"]], row[cols["label"]]
         if not isinstance(text, str) or not text.strip():
             raise DataError(f"{where}: row {n + 1} has no text")
-        example_id = str(row[cols["id"]]) if cols["id"] else str(n)
+        example_id = _cell(row, cols["id"]) or str(n)
         if example_id in seen:
             raise DataError(f"{where}: duplicate id {example_id!r} (row {n + 1})")
         seen.add(example_id)
         out.ids.append(example_id)
         out.texts.append(text)
         out.labels.append(_check_label(label, f"{where}: row {n + 1}"))
-        out.groups.append(str(row[cols["group"]]) if cols["group"] else example_id)
-        out.splits.append(str(row[cols["split"]]) if cols["split"] else "")
+        out.groups.append(_cell(row, cols["group"]) or example_id)
+        out.splits.append(_cell(row, cols["split"]) or "")
         if cols["kind"] and row[cols["kind"]] == "article":
             article_groups.setdefault(out.groups[-1], []).append(label)
     for group, labels in article_groups.items():  # sentence rows of whole articles

@@ -2,13 +2,17 @@
 
 Input lines are JSON objects with ``text`` (and optionally ``id``) or plain text lines
 (their id is then the line number). A line that starts with ``{`` but is not JSON, has no
-text, or is not UTF-8 is reported on stderr with its line number and skipped.
+text, or is not UTF-8 is reported on stderr with its line number and skipped. An output
+file is written under a temporary name and renamed when complete.
 """
 
 import json
 import logging
+import os
+import secrets
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 from research.api import load_model
 
@@ -21,7 +25,7 @@ def iter_records(lines, report):
     """Yield ``(id, text)`` from byte lines; call ``report(lineno, reason)`` for bad lines."""
     for lineno, raw in enumerate(lines, 1):
         try:
-            line = raw.decode("utf-8").rstrip("\r\n")
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
             report(lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
             continue
@@ -37,9 +41,21 @@ def iter_records(lines, report):
             if not isinstance(text, str) or not text.strip():
                 report(lineno, "no text")
                 continue
-            yield record.get("id", lineno), text
+            record_id = record.get("id", lineno)
+            if not _encodable(text) or not _encodable(record_id):
+                report(lineno, "text or id holds a lone surrogate escape (not valid Unicode)")
+                continue
+            yield record_id, text
         else:
             yield lineno, line
+
+
+def _encodable(value):
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _batches(records, size):
@@ -99,7 +115,7 @@ def predict_stream(
     rows_of = _article_rows if unit == "article" else _sentence_rows
     with ExitStack() as stack:
         src = sys.stdin.buffer if source == "-" else stack.enter_context(_open(source, "rb"))
-        dst = sys.stdout if target == "-" else stack.enter_context(_open(target, "w"))
+        dst = sys.stdout if target == "-" else stack.enter_context(_atomic_output(target))
         done = 0
         for batch in _batches(iter_records(src, report), batch_size):
             dst.write(
@@ -110,6 +126,28 @@ def predict_stream(
                 log.debug("labelled %d records", done)
         log.info("labelled %d records, %d bad lines skipped", done, bad)
     return bad
+
+
+@contextmanager
+def _atomic_output(path):
+    """A text file that appears at ``path`` only when the body completes."""
+    from research.errors import DataError
+
+    path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory; give an output file")
+    tmp = path.with_name(f".tmp-{path.name}.{secrets.token_hex(4)}")
+    try:
+        handle = open(tmp, "x", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _open(path, mode):

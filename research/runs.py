@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from research.errors import ConfigError
+
 __all__ = ["RunDir", "git_state", "is_complete_run", "new_run_id"]
 
 TMP_PREFIX = ".tmp-"
@@ -85,9 +87,19 @@ class RunDir:
         return self.tmp
 
     def __enter__(self):
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.tmp.mkdir()
-        write_json(self.tmp / "run.json", self.info)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.tmp.mkdir()
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.root}: cannot create a run directory here ({exc.strerror or exc}); "
+                "set output_dir or --output-dir to a writable folder"
+            ) from None
+        try:
+            write_json(self.tmp / "run.json", self.info)
+        except BaseException:  # __exit__ is not called when __enter__ raises
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         return self
 
     def complete(self, **fields):

@@ -128,6 +128,8 @@ _STARTERS = frozenset(
     ]
 )
 _LINE = re.compile(r"[^\n]+")
+_NON_SPACE = re.compile(r"\S")
+_NEXT_WORD = re.compile(r"[\w']+")
 _END = re.compile(r"[\"'”’)\]]*(?:[.!?…]+|\.\.\.)[\"'”’)\]]*(?=\s)")
 _DATELINE = re.compile(
     r"""[A-Z][A-Z.'\-]+(?:\ [A-Z][A-Z.'\-]+){0,3}     # CITY, in capitals
@@ -143,39 +145,48 @@ _DATELINE = re.compile(
 def _blocks(text):
     """Yield (start, end) of lines, joining hard-wrapped lines that continue a sentence."""
     start = end = None
+    last = ""  # the block's last non-space character (kept, not re-read: linear time)
     for match in _LINE.finditer(text):
+        line = match.group()
         if start is not None:
             gap = text[end : match.start()]
-            tail = text[start:end].rstrip()
-            head = match.group().lstrip()
-            wrapped = gap == "\n" and tail[-1:].islower() and head[:1].islower()
+            head = line.lstrip()
+            wrapped = gap == "\n" and last.islower() and head[:1].islower()
             if not wrapped:
                 yield start, end
-                start = None
+                start, last = None, ""
         if start is None:
             start = match.start()
         end = match.end()
+        last = line.rstrip()[-1:] or last
     if start is not None:
         yield start, end
 
 
+def _word_before(block, pos):
+    """The run of non-space characters ending at ``pos`` (scans back only over that word)."""
+    start = pos
+    while start > 0 and not block[start - 1].isspace():
+        start -= 1
+    return block[start:pos]
+
+
 def _is_boundary(block, match):
     """Decide whether the punctuation ``match`` inside ``block`` ends a sentence."""
-    rest = block[match.end() :].lstrip()
-    if not rest:
+    # Positions, not slices of the rest of the block: one long line must stay linear time.
+    nxt = _NON_SPACE.search(block, match.end())
+    if nxt is None:
         return True
-    nxt = rest[0]
-    if nxt.islower():
+    if nxt.group().islower():
         return False
-    before = re.search(r"(\S+)$", block[: match.start()])
-    word = before.group(1).lstrip("\"'“‘([").lower() if before else ""
+    word = _word_before(block, match.start()).lstrip("\"'“‘([").lower()
     if match.group().strip("\"'”’)]") != ".":
         return True
     if len(word) == 1 and word.isalpha():
         return False  # an initial: "John F. Kennedy"
     if word in _ABBREVIATIONS:
         if "." in word:  # dotted acronym: ends a sentence only before a typical opener
-            next_word = re.match(r"[\w']+", rest)
+            next_word = _NEXT_WORD.match(block, nxt.start())
             return bool(next_word) and next_word.group().lower() in _STARTERS
         return False
     return True
