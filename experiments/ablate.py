@@ -17,8 +17,13 @@ from research.labels import SENTENCE_LABELS
 from research.runs import write_json
 
 HERE = Path(__file__).resolve().parent
-SHORT = {"attack_report": "attack", "attribution": "attrib", "official_denial": "denial",
-         "background_context": "backgr", "other": "other"}
+SHORT = {
+    "attack_report": "attack",
+    "attribution": "attrib",
+    "official_denial": "denial",
+    "background_context": "backgr",
+    "other": "other",
+}
 
 
 def _cell(scores):
@@ -28,13 +33,15 @@ def _cell(scores):
 
 
 def _per_label(scores):
-    return " / ".join(f"{scores['sentence']['per_label'][lab]['f1']:.2f}" for lab in SENTENCE_LABELS)
+    per_label = scores["sentence"]["per_label"]
+    return " / ".join(f"{per_label[lab]['f1']:.2f}" for lab in SENTENCE_LABELS)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--real-dev", type=Path, default=HERE.parent.parent / "shared" / "eval"
-                        / "real_dev.jsonl")
+    parser.add_argument(
+        "--real-dev", type=Path, default=HERE.parent.parent / "shared" / "eval" / "real_dev.jsonl"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     rows, raw = [], {}
@@ -45,19 +52,26 @@ def main():
             metrics.update(evaluate_model(run_dir / "model", args.real_dev)[0])
         raw[config.stem] = {"run": run_dir.name, "metrics": metrics}
         real = metrics.get(args.real_dev.stem)
-        rows.append(f"| {config.stem} | {_cell(metrics['test'])} | {_cell(metrics['ood'])} | "
-                    + (f"{_cell(real)} | {_per_label(real)} |" if real else "- | - |"))
+        rows.append(
+            f"| {config.stem} | {_cell(metrics['test'])} | {_cell(metrics['ood'])} | "
+            + (f"{_cell(real)} | {_per_label(real)} |" if real else "- | - |")
+        )
         print(rows[-1], file=sys.stderr)
     labels = " / ".join(SHORT[lab] for lab in SENTENCE_LABELS)
     lines = [
-        "# Ablations: features x models", "",
+        "# Ablations: features x models",
+        "",
         "Regenerate with `python experiments/ablate.py` (about 3 minutes on 2 cores). Every row",
         "is one config of `experiments/ablations/`, trained on the corpus train split (seed 13);",
         "macro-F1 with 95% cluster-bootstrap intervals (articles resampled). `real_dev` is",
         "`../shared/eval/real_dev.jsonl` (real news, never trained on); its per-label F1 is in",
-        f"the order {labels}.", "",
+        f"the order {labels}.",
+        "",
         "| config | in-domain test | held-out regions (ood) | real_dev | real_dev per label |",
-        "|---|---|---|---|---|", *rows, ""]
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
     args.output.write_text("\n".join(lines), encoding="utf-8")
     write_json(args.output.with_suffix(".json"), raw)
     print(args.output)

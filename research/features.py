@@ -25,10 +25,10 @@ LEXICON = {
         masterminded mastermind behind""",
     "unclaimed": """no_group no_one nobody no_side not_immediately_clear unclear_who not_clear_who
         has_not_claimed have_not_claimed yet_to_claim unclaimed""",
-    "deny": """deny denied denies denying denial denials reject rejected rejects rejecting dismissed
-        dismisses refuted refutes rebuffed repudiated disputed disputes baseless unfounded fabricated
-        fabrication propaganda lies false untrue categorically nonsense disinformation fake
-        misinformation""",
+    "deny": """deny denied denies denying denial denials reject rejected rejects rejecting
+        dismissed dismisses refuted refutes rebuffed repudiated disputed disputes baseless
+        unfounded fabricated fabrication propaganda lies false untrue categorically nonsense
+        disinformation fake misinformation""",
     "no_knowledge": """not_aware no_knowledge no_information no_reports no_record not_confirm
         cannot_confirm could_not_confirm unable_to_confirm declined_to_confirm refused_to_confirm
         would_not_confirm no_confirmation not_verify could_not_verify no_evidence not_received""",
@@ -52,9 +52,9 @@ LEXICON = {
         retaliation revenge avenge will_respond""",
     "reaction": """condemned condemns condemnation denounced deplored mourned condolences
         solidarity urged called_for""",
-    "boilerplate": """share comment comments reply subscribe follow click email copyright rights_reserved
-        photo advertisement newsletter cookie cookies login sign_up read_more related editing
-        reporting_by staff_reporter refresh updates""",
+    "boilerplate": """share comment comments reply subscribe follow click email copyright
+        rights_reserved photo advertisement newsletter cookie cookies login sign_up read_more
+        related editing reporting_by staff_reporter refresh updates""",
 }
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|n't|\d+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
@@ -157,7 +157,7 @@ class NewsAnalyzer:
         tokens = _WORDS.findall(lowered)
         low, high = self.ngram_range
         grams = list(tokens) if low == 1 else []
-        bigrams = list(map(" ".join, zip(tokens, tokens[1:])))
+        bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
         if low <= 2 <= high:
             grams += bigrams
         for n in range(max(low, 3), high + 1):

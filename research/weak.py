@@ -22,7 +22,9 @@ __all__ = ["LABELLING_FUNCTIONS", "label_corpora", "lf_weights", "weak_dataset",
 
 log = logging.getLogger(__name__)
 
-_ATTACK_WORDS = r"attack|bomb|blast|explosion|ambush|shelling|air ?strike|strike|massacre|killing|raid"
+_ATTACK_WORDS = (
+    r"attack|bomb|blast|explosion|ambush|shelling|air ?strike|strike|massacre|killing|raid"
+)
 _ATTACK = f"(?:{_ATTACK_WORDS})"
 _I = re.IGNORECASE
 LABELLING_FUNCTIONS = {

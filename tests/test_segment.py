@@ -9,20 +9,38 @@ from tests.conftest import ROOT
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("BAGHDAD (Reuters) - Two drones hit the U.S. base. Gen. Ali said it.",
-         ["BAGHDAD (Reuters) -", "Two drones hit the U.S. base.", "Gen. Ali said it."]),
-        ("SAN SALVADOR, 3 JAN 90 -- [REPORT] [TEXT] THE ARMY DENIED IT. REBELS CLAIMED IT.",
-         ["SAN SALVADOR, 3 JAN 90 -- [REPORT] [TEXT]", "THE ARMY DENIED IT.", "REBELS CLAIMED IT."]),
-        ('He said: "We will respond." Then he left.', ['He said: "We will respond."',
-                                                        "Then he left."]),
-        ("“We saw nothing”. The army spoke on Jan. 5 at 3 p.m. Monday.",
-         ["“We saw nothing”.", "The army spoke on Jan. 5 at 3 p.m. Monday."]),
-        ("Headline without a stop\n\nBody one. Body two.", ["Headline without a stop",
-                                                            "Body one.", "Body two."]),
-        ("John F. Kennedy visited. The U.N. Security Council met.",
-         ["John F. Kennedy visited.", "The U.N. Security Council met."]),
-        ("a wrapped line that goes\non and on. Next one.", ["a wrapped line that goes\non and on.",
-                                                            "Next one."]),
+        (
+            "BAGHDAD (Reuters) - Two drones hit the U.S. base. Gen. Ali said it.",
+            ["BAGHDAD (Reuters) -", "Two drones hit the U.S. base.", "Gen. Ali said it."],
+        ),
+        (
+            "SAN SALVADOR, 3 JAN 90 -- [REPORT] [TEXT] THE ARMY DENIED IT. REBELS CLAIMED IT.",
+            [
+                "SAN SALVADOR, 3 JAN 90 -- [REPORT] [TEXT]",
+                "THE ARMY DENIED IT.",
+                "REBELS CLAIMED IT.",
+            ],
+        ),
+        (
+            'He said: "We will respond." Then he left.',
+            ['He said: "We will respond."', "Then he left."],
+        ),
+        (
+            "“We saw nothing”. The army spoke on Jan. 5 at 3 p.m. Monday.",
+            ["“We saw nothing”.", "The army spoke on Jan. 5 at 3 p.m. Monday."],
+        ),
+        (
+            "Headline without a stop\n\nBody one. Body two.",
+            ["Headline without a stop", "Body one.", "Body two."],
+        ),
+        (
+            "John F. Kennedy visited. The U.N. Security Council met.",
+            ["John F. Kennedy visited.", "The U.N. Security Council met."],
+        ),
+        (
+            "a wrapped line that goes\non and on. Next one.",
+            ["a wrapped line that goes\non and on.", "Next one."],
+        ),
         ("KYIV, March 3 — Russian drones struck.", ["KYIV, March 3 —", "Russian drones struck."]),
         ("", []),
         ("   \n\n ", []),
@@ -36,7 +54,10 @@ def test_seed_article_spans_slice_text():
     text = (ROOT / "seeds" / "000_4029b564ad4463c3.txt").read_text(encoding="utf-8")
     spans = segment(text)
     assert len(spans) == 17
-    assert text[spans[4][0]:spans[4][1]] == "The Pentagon reported that it wasn’t aware of any such attack."
+    assert (
+        text[spans[4][0] : spans[4][1]]
+        == "The Pentagon reported that it wasn’t aware of any such attack."
+    )
 
 
 def check_spans(text, spans):
@@ -56,9 +77,35 @@ def test_spans_are_ordered_inside_and_cover_every_non_space_character(text):
     check_spans(text, segment(text))
 
 
-NEWSY = st.lists(st.sampled_from(["U.S.", "Gen.", "Jan.", "BAGHDAD (Reuters) -", "--", "\n",
-                                  "\n\n", " ", ".", "!", "?", "”", "\"", "'", "word", "Word",
-                                  "[TEXT]", "3.5", "…", "\u200b", "\u202e", "😀", "\t"]))
+NEWSY = st.lists(
+    st.sampled_from(
+        [
+            "U.S.",
+            "Gen.",
+            "Jan.",
+            "BAGHDAD (Reuters) -",
+            "--",
+            "\n",
+            "\n\n",
+            " ",
+            ".",
+            "!",
+            "?",
+            "”",
+            '"',
+            "'",
+            "word",
+            "Word",
+            "[TEXT]",
+            "3.5",
+            "…",
+            "\u200b",
+            "\u202e",
+            "😀",
+            "\t",
+        ]
+    )
+)
 
 
 @settings(max_examples=300, deadline=None)
