@@ -12,6 +12,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from research.data import utf8_lines
 from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
 
@@ -109,19 +110,12 @@ def read_corpus(path):
     if not path.is_file():
         raise DataError(f"{path}: corpus file not found")
     articles = []
-    with open(path, "rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
+    for lineno, line in utf8_lines(path):
+        if line.strip():
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataError(
-                    f"{path}: line {lineno} is not UTF-8 ({exc.reason} at byte {exc.start})"
-                ) from None
-            if line.strip():
-                try:
-                    articles.append(json.loads(line))
-                except ValueError as exc:
-                    raise DataError(f"{path}: line {lineno} is not JSON ({exc})") from None
+                articles.append(json.loads(line))
+            except ValueError as exc:
+                raise DataError(f"{path}: line {lineno} is not JSON ({exc})") from None
     return articles
 
 

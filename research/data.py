@@ -81,19 +81,25 @@ def _cache_dir():
     return os.environ.get("RESEARCH_CACHE", str(Path(tempfile.gettempdir()) / "research-datasets"))
 
 
-def _check_text_file(path):
-    """Raise DataError naming the first line that is not UTF-8, or if every line is blank."""
-    blank = True
+def utf8_lines(path):
+    """Yield ``(line number, line)`` of a text file, raising DataError at the first line that
+    is not UTF-8."""
     with open(path, "rb") as handle:
         for lineno, raw in enumerate(handle, 1):
             try:
-                line = raw.decode("utf-8")
+                yield lineno, raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise DataError(
                     f"{path}: line {lineno} is not UTF-8 ({exc.reason} at byte {exc.start}); "
                     "save the file as UTF-8"
                 ) from None
-            blank = blank and not line.strip()
+
+
+def _check_text_file(path):
+    """Raise DataError naming the first line that is not UTF-8, or if every line is blank."""
+    blank = True
+    for _, line in utf8_lines(path):
+        blank = blank and not line.strip()
     if blank:
         raise DataError(f"{path}: data file is empty (only blank lines)")
 

@@ -1,5 +1,6 @@
 """Shared fixtures. Nothing here reaches the network: Hub access is switched off."""
 
+import json
 import os
 from pathlib import Path
 
@@ -45,3 +46,15 @@ def tiny_run(tmp_path_factory):
 
     directory = tmp_path_factory.mktemp("tiny-run")
     return run_config(write_config(directory))[0]
+
+
+def edit_metadata(model_dir, **changes):
+    """Rewrite a model's metadata.json with ``changes`` (``sklearn=`` sets its version)."""
+    path = Path(model_dir) / "metadata.json"
+    meta = json.loads(path.read_text())
+    for key, value in changes.items():
+        if key == "sklearn":
+            meta["versions"]["scikit-learn"] = value
+        else:
+            meta[key] = value
+    path.write_text(json.dumps(meta))

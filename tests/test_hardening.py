@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from research.cli import main
-from tests.conftest import ROOT, TINY_CORPUS, TINY_SENTENCES
+from tests.conftest import ROOT, TINY_CORPUS, TINY_SENTENCES, edit_metadata
 
 ARTICLES = [json.loads(line) for line in TINY_CORPUS.open(encoding="utf-8")]
 SENTENCE_ROWS = [json.loads(line) for line in TINY_SENTENCES.open(encoding="utf-8")]
@@ -485,24 +485,13 @@ def test_other_outputs_under_a_regular_file(tiny_run, tmp_path, capsys, command,
 # ------------------------------------------------------------------------ model files
 
 
-def _meta(model_dir, **changes):
-    path = model_dir / "metadata.json"
-    meta = json.loads(path.read_text())
-    for key, value in changes.items():
-        if key == "sklearn":
-            meta["versions"]["scikit-learn"] = value
-        else:
-            meta[key] = value
-    path.write_text(json.dumps(meta))
-
-
 def _truncate(model_dir, rehash=False):
     from research.data import file_sha256
 
     path = model_dir / "model.skops"
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     if rehash:
-        _meta(model_dir, sha256=file_sha256(path))
+        edit_metadata(model_dir, sha256=file_sha256(path))
 
 
 T = "test_broken_model_dir"
@@ -521,19 +510,19 @@ MODEL_CASES = [
          "not a readable skops file"),
     case(T, "newer_format", "metadata `format_version = 99`",
          "exit 2: model format version 99 is newer ...; upgrade research",
-         lambda d: _meta(d, format_version=99), "upgrade research"),
+         lambda d: edit_metadata(d, format_version=99), "upgrade research"),
     case(T, "other_sklearn", "model saved with scikit-learn 0.0.1",
          "exit 2: saved with scikit-learn 0.0.1 ...; install scikit-learn==0.0.1 or allow",
-         lambda d: _meta(d, sklearn="0.0.1"), "install scikit-learn==0.0.1"),
+         lambda d: edit_metadata(d, sklearn="0.0.1"), "install scikit-learn==0.0.1"),
     case(T, "metadata_not_json", "metadata.json that is not JSON",
          "exit 2: malformed metadata; re-export the model",
          lambda d: (d / "metadata.json").write_text("{not json"), "malformed metadata"),
     case(T, "metadata_wrong_types", "metadata whose `versions` is a string",
          "exit 2: malformed metadata (... of the wrong type)",
-         lambda d: _meta(d, versions="1.0"), "malformed metadata"),
+         lambda d: edit_metadata(d, versions="1.0"), "malformed metadata"),
     case(T, "edited_labels", "metadata labels reordered by hand",
          "exit 2: the model's classes ... differ from the metadata labels",
-         lambda d: _meta(d, labels=sorted(LABELS, reverse=True)),
+         lambda d: edit_metadata(d, labels=sorted(LABELS, reverse=True)),
          "differ from the metadata labels"),
     case(T, "model_is_file", "a file where the model directory is expected",
          "exit 2: not a model directory", lambda d: (shutil.rmtree(d), d.write_text("x")),
@@ -562,7 +551,7 @@ row("test_other_sklearn_allowed_with_flag",
 def test_other_sklearn_allowed_with_flag(tiny_run, tmp_path, capsys):
     model = tmp_path / "model"
     shutil.copytree(tiny_run / "model", model)
-    _meta(model, sklearn="0.0.1")
+    edit_metadata(model, sklearn="0.0.1")
     source = tmp_path / "in.txt"
     source.write_text("Gunmen attacked a post.\n")
     with pytest.warns(UserWarning, match="scikit-learn 0.0.1"):

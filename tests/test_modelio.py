@@ -23,7 +23,7 @@ from research import (
 )
 from research.evaluate import export_model
 from research.modelio import save_model
-from tests.conftest import ROOT
+from tests.conftest import ROOT, edit_metadata
 
 TEXTS = ["Gunmen attacked a checkpoint.", "The army denied the report.",
          "No group claimed the attack.", "Share this article"]
@@ -44,17 +44,6 @@ def model_dir(tiny_run, tmp_path):
     target = tmp_path / "model"
     shutil.copytree(tiny_run / "model", target)
     return target
-
-
-def _edit_metadata(model_dir, **changes):
-    path = model_dir / "metadata.json"
-    meta = json.loads(path.read_text())
-    for key, value in changes.items():
-        if key == "sklearn":
-            meta["versions"]["scikit-learn"] = value
-        else:
-            meta[key] = value
-    path.write_text(json.dumps(meta))
 
 
 def test_train_save_reload_gives_identical_probabilities(tiny_run, tmp_path):
@@ -108,13 +97,13 @@ def test_malformed_metadata(model_dir):
 
 
 def test_newer_format_version(model_dir):
-    _edit_metadata(model_dir, format_version=99)
+    edit_metadata(model_dir, format_version=99)
     with pytest.raises(ModelFormatError, match="upgrade research"):
         load_model(model_dir)
 
 
 def test_other_sklearn_version_refused_unless_allowed(model_dir):
-    _edit_metadata(model_dir, sklearn="0.0.1")
+    edit_metadata(model_dir, sklearn="0.0.1")
     with pytest.raises(ModelVersionError, match="allow_version_mismatch"):
         load_model(model_dir)
     with pytest.warns(UserWarning, match="scikit-learn 0.0.1"):
@@ -123,7 +112,7 @@ def test_other_sklearn_version_refused_unless_allowed(model_dir):
 
 def test_edited_labels_in_metadata(model_dir):
     meta = json.loads((model_dir / "metadata.json").read_text())
-    _edit_metadata(model_dir, labels=list(reversed(meta["labels"])))
+    edit_metadata(model_dir, labels=list(reversed(meta["labels"])))
     with pytest.raises(LabelMismatchError):
         load_model(model_dir)
 
