@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from research import progress
 from research.errors import ResearchError
 
 log = logging.getLogger("research")
@@ -206,6 +207,7 @@ def main(argv=None):
         format="%(message)s",
         stream=sys.stderr,
     )
+    progress.enable(not args.quiet)  # bars only on a terminal, never with --quiet
     try:
         return args.func(args)
     except ResearchError as exc:

@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from research.api import load_model
+from research.progress import progress
 
 __all__ = ["iter_records", "predict_stream"]
 
@@ -117,7 +118,8 @@ def predict_stream(
         src = sys.stdin.buffer if source == "-" else stack.enter_context(_open(source, "rb"))
         dst = sys.stdout if target == "-" else stack.enter_context(_atomic_output(target))
         done = 0
-        for batch in _batches(iter_records(src, report), batch_size):
+        batches = _batches(iter_records(src, report), batch_size)
+        for batch in progress(batches, desc="batches", unit="batch"):
             dst.write(
                 "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows_of(model, batch))
             )
