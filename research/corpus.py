@@ -60,27 +60,8 @@ def _bucket(article_id, salt="corpus-v1"):
 
 
 # Twenty slots: 14 train, 3 dev, 3 test, interleaved so every stretch of the cycle mixes them.
-_CYCLE = (
-    "train",
-    "test",
-    "train",
-    "dev",
-    "train",
-    "train",
-    "train",
-    "test",
-    "train",
-    "dev",
-    "train",
-    "train",
-    "test",
-    "train",
-    "train",
-    "dev",
-    "train",
-    "train",
-    "train",
-    "train",
+_CYCLE = tuple(
+    {"T": "train", "d": "dev", "t": "test"}[c] for c in "TtTdTTTtTdTTtTTdTTTT"
 )
 
 

@@ -63,7 +63,8 @@ class Examples:
                 for name in ("ids", "texts", "labels", "groups", "splits")
             )
         )
-        out.articles = {g: a for g, a in self.articles.items() if g in set(out.groups)}
+        kept = set(out.groups)
+        out.articles = {g: a for g, a in self.articles.items() if g in kept}
         return out
 
 
