@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
+from research.context import paragraph_breaks
 from research.labels import article_label_set
 from research.modelio import load_estimator
 from research.segment import segment
@@ -84,10 +85,52 @@ class Model:
         parts = Parallel(n_jobs=jobs)(delayed(self.estimator.predict_proba)(c) for c in chunks)
         return np.vstack(parts)
 
+    def predict_proba_in_articles(self, texts, sizes, breaks=None):
+        """Probabilities of sentences read inside their articles.
+
+        Models with an article-context stage (:mod:`research.context`) use the neighbours,
+        position and layout of each sentence; other models score sentences one by one.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The sentences of consecutive articles, in order.
+        sizes : sequence of int
+            How many sentences each article has.
+        breaks : sequence of bool, optional
+            Whether each sentence starts a line.
+        """
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        if hasattr(self.estimator, "predict_proba_articles"):
+            return self.estimator.predict_proba_articles(texts, list(sizes), breaks)
+        return self.predict_proba(texts)
+
     def predict(self, texts):
-        """Return the most probable label of each text, as a list of str."""
-        proba = self.predict_proba(texts)
+        """Return the label of each text, as a list of str (see :meth:`decide`)."""
+        return self.decide(self.predict_proba(texts))
+
+    def decide(self, proba):
+        """Turn rows of :meth:`predict_proba` into labels.
+
+        The most probable label, after adding the per-label log-probability offsets that
+        were chosen on the training corpus's dev split (``metadata["decision"]``, if the
+        model has them); without offsets this is the plain argmax.
+        """
+        proba = np.asarray(proba, dtype=float)
+        if proba.size == 0:
+            return []
+        offsets = self._offsets()
+        if offsets is not None:
+            proba = np.log(np.clip(proba, 1e-12, None)) + offsets
         return [self.labels[j] for j in proba.argmax(axis=1)]
+
+    def _offsets(self):
+        table = (self.metadata.get("decision") or {}).get("log_offsets")
+        if not table:
+            return None
+        return np.array([float(table.get(label, 0.0)) for label in self.labels])
 
     def label_article(self, text):
         """Segment an article into sentences and label each.
@@ -108,7 +151,13 @@ class Model:
         """Label many articles with one batched prediction (see :meth:`label_article`)."""
         spans = [segment(text) for text in texts]
         flat = [text[a:b] for text, pieces in zip(texts, spans, strict=True) for a, b in pieces]
-        proba = self.predict_proba(flat)
+        proba = self.predict_proba_in_articles(
+            flat,
+            [len(pieces) for pieces in spans],
+            [b for text, pieces in zip(texts, spans, strict=True)
+             for b in paragraph_breaks(text, pieces)],
+        )
+        decided = self.decide(proba)
         results, k = [], 0
         for text, pieces in zip(texts, spans, strict=True):
             sentences = []
@@ -118,9 +167,7 @@ class Model:
                 scores = {
                     label: round(float(p), 6) for label, p in zip(self.labels, row, strict=True)
                 }
-                sentences.append(
-                    SentenceLabel(a, b, text[a:b], self.labels[int(row.argmax())], scores)
-                )
+                sentences.append(SentenceLabel(a, b, text[a:b], decided[k - 1], scores))
             labels = article_label_set(s.label for s in sentences)
             results.append(ArticleLabels(text, tuple(sentences), labels))
         return results

@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 from research import progress
@@ -67,6 +68,7 @@ def _cmd_evaluate(args):
         args.model,
         args.data,
         output=args.output,
+        articles=args.articles or (),
         allow_version_mismatch=args.allow_version_mismatch,
     )
     print(metrics_table(metrics))
@@ -108,8 +110,16 @@ def _cmd_weak(args):
 
 
 def _cmd_corpus(args):
-    from research.corpus import corpus_stats, format_stats, validate_corpus
+    from research.corpus import add_articles, corpus_stats, format_stats, validate_corpus
 
+    if args.action == "add":
+        if not args.records:
+            raise ResearchError("corpus add needs --records FILE... (authoring records)")
+        new = add_articles(args.path, args.records)
+        splits = sorted(Counter(a["split"] for a in new).items())
+        counts = ", ".join(f"{split} {n}" for split, n in splits)
+        print(f"{args.path}: added {len(new)} articles ({counts})")
+        return 0
     if args.action == "stats":
         print(format_stats(corpus_stats(args.path)))
         return 0
@@ -156,6 +166,9 @@ def build_parser():
     p.add_argument("--model", required=True, type=Path)
     p.add_argument("--data", required=True, type=Path)
     p.add_argument("--output", type=Path, help="write metrics and predictions to this new folder")
+    p.add_argument("--articles", nargs="+", type=Path, metavar="JSONL",
+                   help="full texts ({id, text}) of the data's article items: score them by "
+                   "segmenting and labelling the whole text")
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -186,8 +199,10 @@ def build_parser():
     p.set_defaults(func=_cmd_weak)
 
     p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
-    p.add_argument("action", choices=("stats", "validate"))
+    p.add_argument("action", choices=("stats", "validate", "add"))
     p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
+    p.add_argument("--records", nargs="+", type=Path, metavar="JSONL",
+                   help="add: authoring records {id, meta, paragraphs} to assemble and append")
     p.set_defaults(func=_cmd_corpus)
     return parser
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from research.errors import ConfigError
 
-__all__ = ["DataConfig", "EvalConfig", "ExperimentConfig", "ModelConfig", "TrainConfig",
-           "load_config"]
+__all__ = ["DataConfig", "DecisionConfig", "EvalConfig", "ExperimentConfig", "ModelConfig",
+           "TrainConfig", "load_config"]
 
 UNITS = ("sentence", "article")
 STRATEGIES = ("split", "group_kfold")
@@ -72,6 +72,15 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class DecisionConfig:
+    """Per-label decision offsets (thresholds) chosen on a dev split; see research.decision."""
+
+    tune: bool = False
+    split: str = "dev"  # never an evaluated split: offsets must not see the test data
+    min_gain: float = 0.005  # offsets stay zero unless dev macro-F1 rises at least this much
+
+
+@dataclass(frozen=True)
 class ExperimentConfig:
     """One experiment: data, model, evaluation and seeds."""
 
@@ -83,6 +92,7 @@ class ExperimentConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    decision: DecisionConfig = field(default_factory=DecisionConfig)
     sweep: dict = field(default_factory=dict)  # dotted key -> list of values
     source: str = ""  # the config file, filled in by load_config
 
@@ -91,7 +101,13 @@ class ExperimentConfig:
         return dataclasses.asdict(self)
 
 
-_SECTIONS = {"data": DataConfig, "model": ModelConfig, "eval": EvalConfig, "train": TrainConfig}
+_SECTIONS = {
+    "data": DataConfig,
+    "model": ModelConfig,
+    "eval": EvalConfig,
+    "train": TrainConfig,
+    "decision": DecisionConfig,
+}
 
 
 def _type_ok(value, hint):
@@ -186,6 +202,12 @@ def _check_values(cfg, where):
             "data.columns",
             "keys must be among text, label, id, group, split, sentences",
         ),
+        (
+            not cfg.decision.tune or cfg.decision.split not in cfg.eval.splits,
+            "decision.split",
+            "must not be an evaluated split (offsets chosen on test data inflate its scores)",
+        ),
+        (0 <= cfg.decision.min_gain < 1, "decision.min_gain", "must be between 0 and 1"),
         (
             all(isinstance(v, list) and v for v in cfg.sweep.values()),
             "sweep",

@@ -17,6 +17,8 @@ from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
 
 __all__ = [
+    "OOD_REGIONS",
+    "add_articles",
     "assemble_article",
     "assign_corpus_splits",
     "corpus_stats",
@@ -81,6 +83,54 @@ def assign_corpus_splits(articles, ood_regions):
     for i, article in enumerate(inside):
         article["split"] = _CYCLE[i % len(_CYCLE)]
     return articles
+
+
+#: Regions held out of train/dev/test: the ``ood`` split measures transfer to unseen conflicts.
+OOD_REGIONS = ("caucasus", "colombia", "mozambique", "sri_lanka")
+
+
+def add_articles(corpus_path, authoring_paths):
+    """Assemble authoring records (see :func:`assemble_article`) and append them to a corpus.
+
+    Existing articles keep their splits; only the new ones are dealt round the split cycle
+    (held-out regions go to ``ood``), so earlier runs stay comparable. The corpus file is
+    rewritten atomically, and only if the result validates.
+
+    Returns
+    -------
+    list of dict
+        The new articles, with their splits.
+    """
+    articles = read_corpus(corpus_path)
+    known = {a["id"] for a in articles}
+    new = []
+    for path in authoring_paths:
+        for lineno, line in utf8_lines(path):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                article = assemble_article(record)
+            except (ValueError, KeyError, TypeError, IndexError) as exc:
+                raise DataError(f"{path}: line {lineno} is not an authoring record ({exc!r}); "
+                                "expected {id, meta, paragraphs}") from None
+            if article["id"] in known:
+                raise DataError(f"{path}: line {lineno}: id {article['id']!r} already exists")
+            known.add(article["id"])
+            new.append(article)
+    assign_corpus_splits(new, OOD_REGIONS)
+    corpus_path = Path(corpus_path)
+    partial = corpus_path.with_name(corpus_path.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        for article in articles + new:
+            handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+    problems = validate_corpus(partial)
+    if problems:
+        partial.unlink()
+        raise DataError(f"the corpus with the new articles is not valid ({len(problems)} "
+                        f"problems), first: {problems[0]}")
+    partial.replace(corpus_path)
+    return new
 
 
 def read_corpus(path):

@@ -19,6 +19,7 @@ def evaluate_model(
     data_path,
     *,
     output=None,
+    articles=(),
     allow_version_mismatch=False,
     n_bootstrap=1000,
     confidence=0.95,
@@ -27,7 +28,11 @@ def evaluate_model(
     """Score the model in ``model_dir`` on the labelled file ``data_path``.
 
     Sentence rows grouped by article (``group`` or ``item``) also get article label-set
-    scores for the groups marked ``kind = "article"``.
+    scores for the groups marked ``kind = "article"``. With ``articles`` (JSONL files of
+    ``{id, text}`` holding those items' full text) and ``start``/``end`` offsets on the rows,
+    article items are scored as a reader meets them: the model segments and labels the full
+    text, and each gold sentence takes the label of the span overlapping it most
+    (:mod:`research.articles`); other rows are scored one by one.
 
     Returns
     -------
@@ -44,14 +49,18 @@ def evaluate_model(
     if output is not None and output.exists():
         raise DataError(f"{output}: already exists; evaluation results are never overwritten")
     model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch)
-    examples = to_examples(read_rows(data_path), where=str(data_path))
+    dataset = read_rows(data_path)
+    examples = to_examples(dataset, where=str(data_path))
     proba = model.predict_proba(examples.texts)
-    preds = [model.labels[j] for j in proba.argmax(axis=1)]
+    preds = model.decide(proba)
+    segmented = None
+    if articles:
+        segmented = _score_segmented(model, dataset, examples, articles, preds, proba)
     name = Path(data_path).stem
     metrics = {
         name: evaluate_predictions(
             examples, preds, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed,
-            proba=proba, classes=model.labels,
+            proba=proba, classes=model.labels, segmented=segmented,
         )
     }
     if output is None:
@@ -98,6 +107,31 @@ def evaluate_model(
         },
     )
     return metrics, output
+
+
+def _score_segmented(model, dataset, examples, articles, preds, proba):
+    """Overwrite ``preds``/``proba`` rows of article items with their segmented labels.
+
+    Returns the (gold, predicted) article label sets of the items scored that way.
+    """
+    from research.articles import read_article_texts, segmented_predictions
+
+    columns = set(dataset.column_names)
+    if not {"start", "end", "kind"} <= columns:
+        raise DataError("--articles needs 'start', 'end' and 'kind' columns in the data")
+    rows = [
+        {"index": i, "item": examples.groups[i], "start": a, "end": b}
+        for i, (kind, a, b) in enumerate(zip(dataset["kind"], dataset["start"], dataset["end"],
+                                             strict=True))
+        if kind == "article" and isinstance(a, int) and isinstance(b, int)
+    ]
+    texts = read_article_texts(articles, {r["item"] for r in rows})
+    by_index, article_sets = segmented_predictions(model, rows, texts)
+    for i, sentence in by_index.items():
+        preds[i] = sentence.label
+        proba[i] = [sentence.scores[label] for label in model.labels]
+    return [(examples.articles[g]["labels"], article_sets[g]) for g in sorted(article_sets)
+            if g in examples.articles]
 
 
 def export_model(run_or_model_dir, output, *, fmt="skops"):

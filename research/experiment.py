@@ -1,5 +1,6 @@
 """Run one experiment: load data, split by article, fit, evaluate, write a run directory."""
 
+import itertools
 import logging
 import sys
 import time
@@ -11,7 +12,9 @@ import numpy as np
 
 from research.api import Model
 from research.config import load_config
+from research.context import paragraph_breaks
 from research.data import load_examples
+from research.decision import tune_offsets
 from research.errors import ConfigError, DataError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
@@ -34,21 +37,46 @@ def _counts(examples):
     return {split: dict(sorted(c.items())) for split, c in sorted(table.items())}
 
 
-def _predict(estimator, texts):
-    proba = Model(estimator, {"labels": list(estimator.classes_)}).predict_proba(texts)
-    labels = np.asarray(estimator.classes_, dtype=object)
-    return list(labels[proba.argmax(axis=1)]) if len(texts) else [], proba
+def _predict(estimator, subset, decision=None):
+    """Labels and probabilities of ``subset``; context models read sentences in articles."""
+    model = Model(estimator, {"labels": list(estimator.classes_), "decision": decision})
+    if hasattr(estimator, "predict_proba_articles") and len(subset):
+        layout = _layout(subset, range(len(subset)))
+        sizes = [sum(1 for _ in run) for _, run in itertools.groupby(layout["groups"])]
+        proba = model.predict_proba_in_articles(subset.texts, sizes, layout["breaks"])
+    else:
+        proba = model.predict_proba(subset.texts)
+    return model.decide(proba) if len(subset) else [], proba
 
 
-def _fit(cfg, seed, texts, labels):
+def _layout(examples, index):
+    """Article ids and line-start flags of the examples at ``index`` (context models)."""
+    groups = [examples.groups[i] for i in index]
+    starts = {}
+    for group, article in examples.articles.items():
+        if article.get("spans"):
+            starts[group] = paragraph_breaks(article["text"], article["spans"])
+    position, breaks = {}, []
+    for group in groups:
+        k = position.get(group, 0)
+        position[group] = k + 1
+        flags = starts.get(group)
+        breaks.append(flags[k] if flags is not None and k < len(flags) else k == 0)
+    return {"groups": groups, "breaks": breaks}
+
+
+def _fit(cfg, seed, examples, index):
     estimator = build_model(cfg.model, random_state=seed)
+    texts = [examples.texts[i] for i in index]
+    labels = [examples.labels[i] for i in index]
     try:
         if cfg.model.name in STREAMING:
             batches = list_batches(texts, labels, cfg.train.batch_size, seed)
             return partial_fit_stream(estimator, batches, sorted(set(labels)), cfg.train.epochs)
+        params = _layout(examples, index) if hasattr(estimator, "predict_proba_articles") else {}
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
-            return estimator.fit(texts, labels)
+            return estimator.fit(texts, labels, **params)
     except ValueError as exc:  # scikit-learn's parameter and data validation
         raise ConfigError(
             f"{cfg.source}: model {cfg.model.name} cannot be fitted: {str(exc).splitlines()[0]}"
@@ -195,6 +223,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
             run_id=run.run_id,
             data_hash=data_hash,
             metrics=results["metrics"][results["headline"]]["sentence"],
+            extra={"decision": results["decision"]} if results["decision"] else None,
         )
         timings["save"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
@@ -204,7 +233,6 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
 
 def _train_and_score(cfg, seed, examples, folds, timings):
     """Fit per fold (or once per split strategy) and score every evaluated split."""
-    texts = np.asarray(examples.texts, dtype=object)
     metrics, predictions, cv_preds = {}, [], {}
     timings["fit"] = timings["predict"] = 0.0
     estimator = None
@@ -212,13 +240,12 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         if estimator is None or cfg.eval.strategy == "group_kfold":
             t = time.perf_counter()
             log.info("training %s on %d examples", cfg.model.name, int(train.sum()))
-            estimator = _fit(
-                cfg, seed, list(texts[train]), [examples.labels[i] for i in np.flatnonzero(train)]
-            )
+            estimator = _fit(cfg, seed, examples, np.flatnonzero(train))
+            decision = _tune(cfg, estimator, examples)
             timings["fit"] += time.perf_counter() - t
         t = time.perf_counter()
         subset = examples.subset(mask)
-        preds, proba = _predict(estimator, subset.texts)
+        preds, proba = _predict(estimator, subset, decision)
         timings["predict"] += time.perf_counter() - t
         labels = [str(c) for c in estimator.classes_]
         for i in range(len(subset)):
@@ -234,7 +261,7 @@ def _train_and_score(cfg, seed, examples, folds, timings):
                 }
             )
         if cfg.eval.strategy == "split":
-            metrics[name] = _score_split(cfg, seed, estimator, subset, preds, proba)
+            metrics[name] = _score_split(cfg, seed, estimator, subset, preds, proba, decision)
         else:
             for i, j in enumerate(np.flatnonzero(mask)):
                 cv_preds[j] = preds[i]
@@ -244,16 +271,36 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         metrics["cv"] = _score_split(cfg, seed, None, pooled, [cv_preds[j] for j in index])
         t = time.perf_counter()
         pool = np.isin(np.arange(len(examples)), index)
-        estimator = _fit(cfg, seed, list(texts[pool]), [examples.labels[j] for j in index])
+        estimator = _fit(cfg, seed, examples, np.flatnonzero(pool))
+        decision = _tune(cfg, estimator, examples)
         timings["fit"] += time.perf_counter() - t
     headline = next(iter(metrics))
-    return {"metrics": metrics, "predictions": predictions, "headline": headline}, estimator
+    results = {"metrics": metrics, "predictions": predictions, "headline": headline,
+               "decision": decision}
+    return results, estimator
 
 
-def _score_split(cfg, seed, estimator, subset, preds, proba=None):
+def _tune(cfg, estimator, examples):
+    """Per-label offsets chosen on the decision split (None when not asked for)."""
+    if not cfg.decision.tune:
+        return None
+    mask = np.asarray(examples.splits, dtype=object) == cfg.decision.split
+    if not mask.any():
+        raise DataError(f"no examples in decision split '{cfg.decision.split}'; the data has "
+                        f"{sorted(set(examples.splits))}")
+    subset = examples.subset(mask)
+    _, proba = _predict(estimator, subset)
+    chosen = tune_offsets(subset.labels, proba, [str(c) for c in estimator.classes_],
+                          min_gain=cfg.decision.min_gain)
+    log.info("decision offsets on %s: macro-F1 %.3f -> %.3f", cfg.decision.split,
+             chosen["macro_f1_before"], chosen["macro_f1_after"])
+    return {"chosen_on": cfg.decision.split, **chosen}
+
+
+def _score_split(cfg, seed, estimator, subset, preds, proba=None, decision=None):
     segmented = None
     if cfg.data.unit == "article" and estimator is not None and cfg.eval.articles:
-        model = Model(estimator, {"labels": list(estimator.classes_), "model": {}})
+        model = Model(estimator, {"labels": list(estimator.classes_), "decision": decision})
         arts = [(g, a) for g, a in subset.articles.items() if a["text"]]
         labelled = model.label_articles([a["text"] for _, a in arts])
         segmented = [(a["labels"], r.labels) for (_, a), r in zip(arts, labelled, strict=True)]

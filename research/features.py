@@ -167,13 +167,17 @@ class NewsAnalyzer:
         return grams
 
 
-def _cue_tokens(text, lowered, tokens, bigrams):
+_MAPS_V1 = (_SINGLE, _SINGLE_KEYS, _DOUBLE, _DOUBLE_KEYS, _LONGER, _LONGER_HEADS)
+
+
+def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
     # Set intersections run in C; a cue counts once per sentence (presence, not count).
-    found = [_SINGLE[t] for t in _SINGLE_KEYS.intersection(tokens)]
-    found += [_DOUBLE[b] for b in _DOUBLE_KEYS.intersection(bigrams)]
-    if not _LONGER_HEADS.isdisjoint(bigrams):
+    single, single_keys, double, double_keys, longer, longer_heads = maps
+    found = [single[t] for t in single_keys.intersection(tokens)]
+    found += [double[b] for b in double_keys.intersection(bigrams)]
+    if not longer_heads.isdisjoint(bigrams):
         padded = f" {' '.join(tokens)} "
-        found += [cue for phrase, cue in _LONGER.items() if f" {phrase} " in padded]
+        found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
     if any(q in text for q in _QUOTES):
         found.append("__shape_quote")
     if not _YEARS.isdisjoint(tokens):

@@ -36,6 +36,11 @@ TRUSTED_TYPES = (
     "research.features.CueFeatures",
     "research.features.CueRuleClassifier",
     "research.features.NewsAnalyzer",
+    "research.context.ArticleContextClassifier",
+    "research.lexicon.CueAnalyzer",
+    "research.vectorize.CompactTfidfVectorizer",
+    "research.encoder.SentenceEmbedder",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "builtins.slice",
     "collections.defaultdict",
     "numpy.float32",
@@ -255,13 +260,36 @@ def _deserialize(model_file, serializer):
         raise ModelFileError(f"{model_file}: not a readable skops file ({exc})") from None
 
 
-def _plain_vocabularies(estimator):
-    """Store vectorizer vocabularies with plain ``int`` indices, in place.
+def _estimators(obj, seen=None):
+    """Every estimator inside ``obj``: pipeline steps, union parts and fitted sub-models."""
+    from sklearn.base import BaseEstimator
 
-    scikit-learn keeps them as numpy integers, which skops writes as one array file per
-    term (10k terms: 0.5 s to load); plain ints are one JSON object and mean the same.
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, BaseEstimator):
+        yield obj
+        children = list(vars(obj).values())
+    elif isinstance(obj, list | tuple):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        yield from _estimators(child, seen)
+
+
+def _plain_vocabularies(estimator):
+    """Store vectorizer vocabularies with plain ``int`` indices and drop ``stop_words_``.
+
+    scikit-learn keeps vocabularies as numpy integers, which skops writes as one array file
+    per term (10k terms: 0.5 s to load); plain ints are one JSON object and mean the same.
+    ``stop_words_`` only records the terms ``min_df`` cut, for introspection; scikit-learn
+    documents it as safe to remove, and it is most of a saved vectorizer.
     """
-    for step in [estimator, *estimator.get_params(deep=True).values()]:
+    for step in _estimators(estimator):
         vocabulary = getattr(step, "vocabulary_", None)
         if isinstance(vocabulary, dict):
             step.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
+        if getattr(step, "stop_words_", None) is not None:
+            del step.stop_words_

@@ -72,9 +72,10 @@ def _batches(records, size):
 
 def _sentence_rows(model, batch):
     proba = model.predict_proba([text for _, text in batch])
-    for (record_id, _), row in zip(batch, proba, strict=True):
-        scores = {label: round(float(p), 6) for label, p in zip(model.labels, row, strict=True)}
-        yield {"id": record_id, "label": model.labels[int(row.argmax())], "scores": scores}
+    labels = model.decide(proba)
+    for (record_id, _), label, row in zip(batch, labels, proba, strict=True):
+        scores = {name: round(float(p), 6) for name, p in zip(model.labels, row, strict=True)}
+        yield {"id": record_id, "label": label, "scores": scores}
 
 
 def _article_rows(model, batch):

@@ -58,3 +58,40 @@ def test_validator_catches_duplicate_ids_and_cross_split_duplicates(tmp_path):
     problems = validate_corpus(path)
     assert any("id used 2 times" in p for p in problems)
     assert any("near-duplicate" in p for p in problems)
+
+
+def _record(rid, region="sahel"):
+    return {"id": rid, "meta": {"region": region, "country": "", "date": "2020-01-01",
+                                "style": "wire"},
+            "paragraphs": [[[f"Headline of {rid} about a raid", "attack_report"]],
+                           [[f"Gunmen in {rid} killed four people on a quiet Sunday.",
+                             "attack_report"], ["Share this", "other"]]]}
+
+
+def test_corpus_add_appends_and_keeps_existing_splits(tmp_path):
+    from research.corpus import add_articles, read_corpus
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(TINY_CORPUS.read_bytes())
+    records = tmp_path / "new.jsonl"
+    records.write_text("".join(json.dumps(_record(f"n{k}", region)) + "\n"
+                               for k, region in enumerate(["sahel", "colombia", "sahel"])))
+    before = {a["id"]: a["split"] for a in read_corpus(corpus)}
+    new = add_articles(corpus, [records])
+    after = {a["id"]: a["split"] for a in read_corpus(corpus)}
+    assert {k: after[k] for k in before} == before
+    assert [a["id"] for a in new] == ["n0", "n1", "n2"] and after["n1"] == "ood"
+    assert validate_corpus(corpus) == []
+
+
+def test_corpus_add_refuses_known_ids_and_leaves_the_file(tmp_path):
+    from research.corpus import add_articles
+    from research.errors import DataError
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(TINY_CORPUS.read_bytes())
+    records = tmp_path / "new.jsonl"
+    records.write_text(json.dumps(_record("t01")) + "\n")
+    with pytest.raises(DataError, match="already exists"):
+        add_articles(corpus, [records])
+    assert corpus.read_bytes() == TINY_CORPUS.read_bytes()

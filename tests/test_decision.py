@@ -1,0 +1,78 @@
+"""Per-label decision offsets: chosen on dev only, stored with the model, applied by decide."""
+
+import json
+
+import numpy as np
+import pytest
+
+from research.api import Model, load_model
+from research.config import load_config
+from research.decision import tune_offsets
+from research.errors import ConfigError
+from research.experiment import run_config
+from tests.conftest import write_config
+
+LABELS = ["a", "b", "c"]
+
+
+def _skewed(n=300, seed=0):
+    """Probabilities that under-call label c: its true rows give c only a modest score."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(LABELS, size=n, p=[0.45, 0.45, 0.10])
+    proba = np.full((n, 3), 0.1)
+    for i, label in enumerate(y):
+        j = LABELS.index(label)
+        proba[i, j] = 0.8 if label != "c" else 0.35
+        if label == "c":
+            proba[i, rng.integers(0, 2)] = 0.55
+    return y, proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_offsets_raise_macro_f1_on_the_data_they_are_chosen_on():
+    y, proba = _skewed()
+    chosen = tune_offsets(y, proba, LABELS)
+    assert chosen["macro_f1_after"] > chosen["macro_f1_before"]
+    assert chosen["log_offsets"]["a"] == 0.0 and chosen["log_offsets"]["c"] > 0
+
+
+def test_small_gains_leave_the_offsets_at_zero():
+    y, proba = _skewed()
+    gain = tune_offsets(y, proba, LABELS, min_gain=0.0)
+    kept = tune_offsets(y, proba, LABELS, min_gain=1.0)
+    assert gain["macro_f1_after"] > gain["macro_f1_before"]
+    assert set(kept["log_offsets"].values()) == {0.0}
+    assert kept["macro_f1_after"] == kept["macro_f1_before"]
+
+
+def test_offsets_stay_zero_when_argmax_is_already_best():
+    y = np.array(LABELS * 20)
+    proba = np.eye(3)[[LABELS.index(v) for v in y]] * 0.7 + 0.1
+    assert set(tune_offsets(y, proba, LABELS)["log_offsets"].values()) == {0.0}
+
+
+def test_model_decide_applies_offsets():
+    proba = np.array([[0.5, 0.4, 0.1]])
+    plain = Model(None, {"labels": LABELS})
+    shifted = Model(None, {"labels": LABELS, "decision": {"log_offsets": {"c": 2.0}}})
+    assert plain.decide(proba) == ["a"] and shifted.decide(proba) == ["c"]
+
+
+def test_decision_split_cannot_be_an_evaluated_split(tmp_path):
+    path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
+    text = path.read_text() + '\n[decision]\ntune = true\nsplit = "test"\n'
+    path.write_text(text)
+    with pytest.raises(ConfigError, match="decision.split"):
+        load_config(path)
+
+
+def test_tuned_run_stores_offsets_in_the_model(tmp_path):
+    path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
+    decision = '[decision]\ntune = true\nsplit = "ood"\n\n[data]'
+    path.write_text(path.read_text().replace("[data]", decision))
+    run_dir = run_config(path)[0]
+    meta = json.loads((run_dir / "model" / "metadata.json").read_text())
+    assert meta["decision"]["chosen_on"] == "ood"
+    assert set(meta["decision"]["log_offsets"]) == set(meta["labels"])
+    model = load_model(run_dir / "model")
+    proba = model.predict_proba(["Gunmen attacked a market."])
+    assert model.predict(["Gunmen attacked a market."]) == model.decide(proba)
