@@ -123,6 +123,17 @@ def _cmd_corpus(args):
     if args.action == "stats":
         print(format_stats(corpus_stats(args.path)))
         return 0
+    if args.action == "overlap":
+        if not args.against:
+            raise ResearchError("corpus overlap needs --against EVAL.jsonl")
+        from research.corpus import eval_overlap
+
+        pairs = eval_overlap(args.path, args.against, threshold=args.threshold)
+        for score, eval_id, article_id, k in pairs:
+            print(f"{score:.3f}  {eval_id}  ~  {article_id}#{k}")
+        print(f"{args.path}: {len(pairs)} sentences of {args.against} have a corpus sentence "
+              f"at TF-IDF cosine >= {args.threshold}")
+        return 1 if pairs else 0
     problems = validate_corpus(args.path)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -199,10 +210,14 @@ def build_parser():
     p.set_defaults(func=_cmd_weak)
 
     p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
-    p.add_argument("action", choices=("stats", "validate", "add"))
+    p.add_argument("action", choices=("stats", "validate", "add", "overlap"))
     p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
     p.add_argument("--records", nargs="+", type=Path, metavar="JSONL",
                    help="add: authoring records {id, meta, paragraphs} to assemble and append")
+    p.add_argument("--against", type=Path, metavar="JSONL",
+                   help="overlap: an evaluation file whose sentences the corpus must not echo")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="overlap: TF-IDF cosine at which a pair is reported (default 0.5)")
     p.set_defaults(func=_cmd_corpus)
     return parser
 

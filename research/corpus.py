@@ -22,6 +22,7 @@ __all__ = [
     "assemble_article",
     "assign_corpus_splits",
     "corpus_stats",
+    "eval_overlap",
     "format_stats",
     "read_corpus",
     "validate_corpus",
@@ -131,6 +132,39 @@ def add_articles(corpus_path, authoring_paths):
                         f"problems), first: {problems[0]}")
     partial.replace(corpus_path)
     return new
+
+
+def eval_overlap(corpus_path, eval_path, *, threshold=0.5, min_words=4):
+    """Corpus sentences that nearly copy sentences of an evaluation file.
+
+    Word 1-2 gram TF-IDF cosine between every evaluation sentence (``text`` rows of a JSONL
+    file) and every corpus sentence; a corpus built by hand must not echo the text it is
+    measured on. Returns ``(score, eval id, article id, sentence index)`` pairs at or above
+    ``threshold``, best first (each evaluation sentence's closest corpus sentence only).
+    Evaluation sentences under ``min_words`` words (page furniture such as "Share this
+    video", the same on every page of an outlet) are not checked.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    corpus = [(a["id"], k, a["text"][s["start"]:s["end"]])
+              for a in read_corpus(corpus_path) for k, s in enumerate(a["sentences"])]
+    rows = [json.loads(line) for _, line in utf8_lines(eval_path) if line.strip()]
+    rows = [r for r in rows if len(_WORD.findall(r.get("text") or "")) >= min_words]
+    if not corpus or not rows:
+        return []
+    texts = [r.get("text") or "" for r in rows]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    vectorizer.fit([c[2] for c in corpus] + texts)
+    scores = (vectorizer.transform(texts) @ vectorizer.transform([c[2] for c in corpus]).T)
+    scores = scores.tocsr()
+    found = []
+    for i, row in enumerate(rows):
+        line = scores.getrow(i)
+        if line.nnz and line.data.max() >= threshold:
+            j = line.indices[line.data.argmax()]
+            found.append((round(float(line.data.max()), 3), str(row.get("sid", row.get("id", i))),
+                          corpus[j][0], corpus[j][1]))
+    return sorted(found, reverse=True)
 
 
 def read_corpus(path):

@@ -95,3 +95,16 @@ def test_corpus_add_refuses_known_ids_and_leaves_the_file(tmp_path):
     with pytest.raises(DataError, match="already exists"):
         add_articles(corpus, [records])
     assert corpus.read_bytes() == TINY_CORPUS.read_bytes()
+
+
+def test_eval_overlap_finds_near_copies_only(tmp_path):
+    from research.corpus import eval_overlap
+
+    article = json.loads(TINY_CORPUS.open().readline())
+    first = article["text"][article["sentences"][2]["start"]:article["sentences"][2]["end"]]
+    evals = tmp_path / "eval.jsonl"
+    evals.write_text(json.dumps({"sid": "e1", "text": first}) + "\n"
+                     + json.dumps({"sid": "e2", "text": "Parliament passed the budget bill."})
+                     + "\n" + json.dumps({"sid": "e3", "text": "Share this"}) + "\n")
+    pairs = eval_overlap(TINY_CORPUS, evals, threshold=0.9)
+    assert [(p[1], p[2], p[3]) for p in pairs] == [("e1", article["id"], 2)]
