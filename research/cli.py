@@ -62,7 +62,7 @@ def _cmd_compare(args):
 
 def _cmd_evaluate(args):
     from research.evaluate import evaluate_model
-    from research.summary import metrics_table
+    from research.summary import metrics_table, slices_table
 
     metrics, out_dir = evaluate_model(
         args.model,
@@ -72,6 +72,9 @@ def _cmd_evaluate(args):
         allow_version_mismatch=args.allow_version_mismatch,
     )
     print(metrics_table(metrics))
+    if slices_table(metrics):
+        print()
+        print(slices_table(metrics))
     if out_dir:
         print(out_dir)
     return 0

@@ -9,7 +9,7 @@ from research.data import file_sha256, read_rows, to_examples
 from research.errors import DataError
 from research.modelio import load_estimator, save_model
 
-__all__ = ["evaluate_model", "export_model"]
+__all__ = ["SLICE_COLUMNS", "evaluate_model", "export_model", "slice_scores"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,9 @@ def evaluate_model(
             proba=proba, classes=model.labels, segmented=segmented,
         )
     }
+    slices = slice_scores(dataset, examples.labels, preds)
+    if slices:
+        metrics[name]["slices"] = slices
     if output is None:
         return metrics, None
     try:
@@ -107,6 +110,37 @@ def evaluate_model(
         },
     )
     return metrics, output
+
+
+#: Columns whose values split an evaluation file into reported slices.
+SLICE_COLUMNS = ("kind", "source")
+
+
+def slice_scores(dataset, labels, preds):
+    """Accuracy and macro-F1 of each value of the :data:`SLICE_COLUMNS` the data has.
+
+    Macro-F1 averages over the labels present in the slice's gold labels; no intervals
+    (slices are small). Returns ``{"kind=snippet": {"n", "accuracy", "macro_f1"}, ...}``.
+    """
+    from sklearn.metrics import f1_score
+
+    out = {}
+    for column in SLICE_COLUMNS:
+        if column not in dataset.column_names:
+            continue
+        values = [str(v) for v in dataset[column]]
+        for value in sorted(set(values)):
+            index = [i for i, v in enumerate(values) if v == value]
+            gold = [labels[i] for i in index]
+            pred = [preds[i] for i in index]
+            out[f"{column}={value}"] = {
+                "n": len(index),
+                "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True))
+                                  / len(index), 6),
+                "macro_f1": round(float(f1_score(gold, pred, labels=sorted(set(gold)),
+                                                 average="macro", zero_division=0)), 6),
+            }
+    return out
 
 
 def _score_segmented(model, dataset, examples, articles, preds, proba):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from research.labels import SENTENCE_LABELS
 
-__all__ = ["headline_lines", "metrics_table"]
+__all__ = ["headline_lines", "metrics_table", "slices_table"]
 
 
 def _ci(ci):
@@ -31,6 +31,19 @@ def metrics_table(metrics):
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def slices_table(metrics):
+    """Markdown table of the ``slices`` that evaluated files carry (empty if none)."""
+    lines = []
+    for split, levels in metrics.items():
+        for name, r in levels.get("slices", {}).items():
+            lines.append(f"| {split} | {name} | {r['n']} | {r['accuracy']:.3f} | "
+                         f"{r['macro_f1']:.3f} |")
+    if not lines:
+        return ""
+    return "\n".join(["| split | slice | n | accuracy | macro-F1 |", "|---|---|---|---|---|",
+                      *lines])
 
 
 def headline_lines(run_dir):

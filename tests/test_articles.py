@@ -66,6 +66,9 @@ def test_segmented_evaluation_scores_articles_and_snippets(tiny_run, tmp_path):
     assert plain["eval"]["sentence"]["n"] == segmented["eval"]["sentence"]["n"]
     assert segmented["eval"]["article"]["n_articles"] == 3
     assert (out / "predictions.jsonl").is_file()
+    slices = segmented["eval"]["slices"]
+    n_article = sum(len(a["sentences"]) for a in ARTICLES[:3])
+    assert (slices["kind=article"]["n"], slices["kind=snippet"]["n"]) == (n_article, 1)
 
 
 def test_cli_evaluate_takes_article_files(tiny_run, tmp_path, capsys):
