@@ -28,11 +28,12 @@ def evaluate_model(
     """Score the model in ``model_dir`` on the labelled file ``data_path``.
 
     Sentence rows grouped by article (``group`` or ``item``) also get article label-set
-    scores for the groups marked ``kind = "article"``. With ``articles`` (JSONL files of
-    ``{id, text}`` holding those items' full text) and ``start``/``end`` offsets on the rows,
-    article items are scored as a reader meets them: the model segments and labels the full
-    text, and each gold sentence takes the label of the span overlapping it most
-    (:mod:`research.articles`); other rows are scored one by one.
+    scores for the groups marked ``kind = "article"``; a model with an article-context stage
+    reads those rows in their articles (consecutive rows of one item). With ``articles``
+    (JSONL files of ``{id, text}`` holding those items' full text) and ``start``/``end``
+    offsets on the rows, article items are scored as a reader meets them: the model segments
+    and labels the full text, and each gold sentence takes the label of the span overlapping
+    it most (:mod:`research.articles`). Other rows are scored one by one.
 
     Returns
     -------
@@ -52,6 +53,7 @@ def evaluate_model(
     dataset = read_rows(data_path)
     examples = to_examples(dataset, where=str(data_path))
     proba = model.predict_proba(examples.texts)
+    _in_article_rows(model, dataset, examples, proba)
     preds = model.decide(proba)
     segmented = None
     if articles:
@@ -110,6 +112,40 @@ def evaluate_model(
         },
     )
     return metrics, output
+
+
+def _in_article_rows(model, dataset, examples, proba):
+    """Re-score rows of ``kind = "article"`` items in their articles (``proba`` in place).
+
+    Consecutive rows of one item are one article, in file order; a gap of two or more
+    characters between their ``start``/``end`` offsets (a blank line) marks a new paragraph.
+    Models without a context stage give the same probabilities either way.
+    """
+    columns = set(dataset.column_names)
+    if "kind" not in columns or not hasattr(model.estimator, "predict_proba_articles"):
+        return
+    kinds = dataset["kind"]
+    starts = dataset["start"] if "start" in columns else [None] * len(kinds)
+    ends = dataset["end"] if "end" in columns else [None] * len(kinds)
+    index, sizes, breaks = [], [], []
+    previous_group, previous_end = None, None
+    for i, kind in enumerate(kinds):
+        if kind != "article":
+            previous_group = None
+            continue
+        group = examples.groups[i]
+        new_article = group != previous_group
+        if new_article:
+            sizes.append(0)
+        gap = (starts[i] - previous_end if isinstance(starts[i], int)
+               and isinstance(previous_end, int) else 1)
+        breaks.append(new_article or gap >= 2)
+        sizes[-1] += 1
+        index.append(i)
+        previous_group, previous_end = group, ends[i]
+    if index:
+        proba[index] = model.predict_proba_in_articles([examples.texts[i] for i in index],
+                                                       sizes, breaks)
 
 
 #: Columns whose values split an evaluation file into reported slices.

@@ -83,3 +83,21 @@ def test_missing_article_file_is_a_data_error(tiny_run, tmp_path, capsys):
     code = main(["--quiet", "evaluate", "--model", str(tiny_run / "model"), "--data", str(data),
                  "--articles", str(tmp_path / "nope.jsonl")])
     assert code == 2 and "article file not found" in capsys.readouterr().err
+
+
+def test_context_models_read_article_rows_in_their_articles(tmp_path):
+    from research.experiment import run_config
+    from tests.conftest import write_config
+
+    run_dir = run_config(write_config(tmp_path, model="tfidf_context.v1",
+                                      params="min_df = 1\nn_folds = 3"))[0]
+    data, _ = _eval_files(tmp_path)
+    rows = [json.loads(line) for line in data.open()]
+    as_snippets = tmp_path / "snippets.jsonl"
+    as_snippets.write_text("".join(json.dumps(dict(r, kind="snippet")) + "\n" for r in rows))
+    in_context, _ = evaluate_model(run_dir / "model", data, output=tmp_path / "a")
+    one_by_one, _ = evaluate_model(run_dir / "model", as_snippets, output=tmp_path / "b")
+    scores = [[json.loads(line)["scores"] for line in (tmp_path / d / "predictions.jsonl").open()]
+              for d in ("a", "b")]
+    assert scores[0][-1] == scores[1][-1]  # the snippet row: same either way
+    assert scores[0][:-1] != scores[1][:-1]  # article rows: read with their neighbours
