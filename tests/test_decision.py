@@ -35,6 +35,21 @@ def test_offsets_raise_macro_f1_on_the_data_they_are_chosen_on():
     assert chosen["log_offsets"]["a"] == 0.0 and chosen["log_offsets"]["c"] > 0
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fast_macro_f1_equals_scikit_learn(seed):
+    from sklearn.metrics import f1_score
+
+    from research.decision import _macro_f1
+
+    y, proba = _skewed(seed=seed)
+    offsets = np.random.default_rng(seed).normal(size=3)
+    truth = np.array([LABELS.index(v) for v in y])
+    scores = np.log(proba)
+    pred = np.array(LABELS)[(scores + offsets).argmax(axis=1)]
+    expected = f1_score(y, pred, labels=LABELS, average="macro", zero_division=0)
+    assert _macro_f1(truth, scores, offsets) == pytest.approx(expected)
+
+
 def test_small_gains_leave_the_offsets_at_zero():
     y, proba = _skewed()
     gain = tune_offsets(y, proba, LABELS, min_gain=0.0)
