@@ -99,3 +99,13 @@ def test_context_run_saves_reloads_and_predicts_identically(tmp_path):
     assert [s.scores for s in first.sentences] == [s.scores for s in again.sentences]
     predictions = [json.loads(line) for line in (run_dir / "predictions.jsonl").open()]
     assert {p["split"] for p in predictions} == {"test", "ood"}
+
+
+def test_context_features_skip_empty_articles_and_mark_old_years():
+    proba = np.full((4, 5), 0.2)
+    texts = ["Bombers struck in 1972.", "Car bombs", "A new attack in 2022.", "Share this"]
+    with_empty = context_features(proba, [3, 0, 1], texts, [True, True, False, True])
+    without = context_features(proba, [3, 1], texts, [True, True, False, True])
+    np.testing.assert_array_equal(with_empty, without)
+    before = with_empty[:, -2]  # "its earliest year lies before the article's latest"
+    assert before.tolist() == [1.0, 0.0, 0.0, 0.0]
