@@ -187,6 +187,9 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     extra_files = _add_extra_train(examples, cfg.data)
     timings["load"] = time.perf_counter() - started
     folds = list(_eval_sets(cfg, examples, seed))
+    if cfg.decision.tune and cfg.decision.split not in examples.splits:
+        raise DataError(f"no examples in decision split '{cfg.decision.split}'; the data has "
+                        f"{sorted(set(examples.splits))}")
     info = {
         "command": list(command),
         "config_file": cfg.source,

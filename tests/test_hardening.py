@@ -179,6 +179,16 @@ CONFIG_CASES = [
          {"evals": 'splits = ["nosuch"]'}, "no examples in eval split 'nosuch'"),
     case(T, "non_utf8_config", "config file with non-UTF-8 bytes", "exit 2: cannot read config",
          b'name = "caf\xe9"\n', "cannot read config"),
+    case(T, "decision_on_test", "`[decision] split = \"test\"`, an evaluated split",
+         "exit 2: 'decision.split' must not be an evaluated split",
+         {"top": '[decision]\ntune = true\nsplit = "test"'}, "'decision.split' must not be"),
+    case(T, "decision_min_gain", "`[decision] min_gain = 2`",
+         "exit 2: 'decision.min_gain' must be between 0 and 1",
+         {"top": "[decision]\ntune = true\nsplit = \"dev\"\nmin_gain = 2.0",
+          "evals": 'splits = ["test"]\nbootstrap = 20'}, "'decision.min_gain' must be"),
+    case(T, "decision_split_absent", "`[decision] split = \"nosuch\"`, a split the data lacks",
+         "exit 2: no examples in decision split 'nosuch'",
+         {"top": '[decision]\ntune = true\nsplit = "nosuch"'}, "no examples in decision split"),
 ]
 
 
@@ -193,7 +203,7 @@ def test_bad_config_is_one_line_exit_2_and_leaves_no_run(tmp_path, capsys, confi
         path.write_text(config_text(**config), encoding="utf-8")
     code, out, err = cli(capsys, "run", path)
     assert_error(code, err, fragment)
-    assert str(path) in err or "cannot fill" in err or "eval split" in err
+    assert str(path) in err or "cannot fill" in err or "split '" in err
     assert out == "" and leftovers(tmp_path / "runs") == []
 
 
@@ -940,6 +950,69 @@ def test_predict_reader_never_raises_on_any_bytes(lines):
 def test_catalogue_has_at_least_32_rows():
     assert len(CATALOGUE) >= 32
     assert len({test for test, _, _ in CATALOGUE}) == len(CATALOGUE)
+
+
+# ------------------------------------------------- real-news evaluation and corpus tools
+
+T = "test_evaluate_and_corpus_tools_refuse_bad_input"
+TOOL_CASES = [
+    case(T, "articles_missing", "`research evaluate --articles` with a file that does not exist",
+         "exit 2: article file not found", "evaluate_missing", "article file not found"),
+    case(T, "articles_no_offsets", "`--articles` for data without start/end/kind columns",
+         "exit 2: --articles needs 'start', 'end' and 'kind' columns", "evaluate_no_offsets",
+         "needs 'start', 'end' and 'kind'"),
+    case(T, "add_without_records", "`research corpus add` without `--records`",
+         "exit 2: corpus add needs --records", "add_none", "needs --records"),
+    case(T, "add_not_json", "`corpus add` record line that is not JSON",
+         "exit 2: line 1 is not an authoring record", "add_not_json",
+         "is not an authoring record"),
+    case(T, "add_known_id", "`corpus add` record whose id the corpus has",
+         "exit 2: id 't01' already exists", "add_known", "already exists"),
+    case(T, "add_invalid", "`corpus add` record whose labels are not labels",
+         "exit 2: the corpus with the new articles is not valid", "add_invalid", "is not valid"),
+    case(T, "overlap_without_against", "`research corpus overlap` without `--against`",
+         "exit 2: corpus overlap needs --against", "overlap_none", "needs --against"),
+]
+
+
+def _tool_argv(kind, tmp_path, tiny_run):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(TINY_CORPUS.read_bytes())
+    record = {"id": "n1", "meta": {"region": "sahel", "country": "", "date": "2020-01-01",
+                                   "style": "wire"},
+              "paragraphs": [[["Gunmen raided a village on Sunday night.", "attack_report"]]]}
+    records = tmp_path / "records.jsonl"
+    if kind == "add_not_json":
+        records.write_text("{not json\n", encoding="utf-8")
+    elif kind == "add_known":
+        write_lines(records, [dict(record, id="t01")])
+    elif kind == "add_invalid":
+        record["paragraphs"][0][0][1] = "rumour"
+        write_lines(records, [record])
+    model, data = tiny_run / "model", TINY_SENTENCES
+    with_offsets = write_lines(tmp_path / "offsets.jsonl", [
+        {"sid": "t01#0", "item": "t01", "kind": "article", "start": 0, "end": 42,
+         "text": ARTICLES[0]["title"], "label": "attack_report"}])
+    return {
+        "evaluate_missing": ["evaluate", "--model", model, "--data", with_offsets, "--articles",
+                             tmp_path / "nope.jsonl"],
+        "evaluate_no_offsets": ["evaluate", "--model", model, "--data", data, "--articles",
+                                corpus],
+        "add_none": ["corpus", "add", corpus],
+        "add_not_json": ["corpus", "add", corpus, "--records", records],
+        "add_known": ["corpus", "add", corpus, "--records", records],
+        "add_invalid": ["corpus", "add", corpus, "--records", records],
+        "overlap_none": ["corpus", "overlap", corpus],
+    }[kind]
+
+
+@pytest.mark.parametrize(("kind", "fragment"), TOOL_CASES)
+def test_evaluate_and_corpus_tools_refuse_bad_input(tmp_path, capsys, tiny_run, kind, fragment):
+    argv = _tool_argv(kind, tmp_path, tiny_run)
+    code, out, err = cli(capsys, *argv)
+    assert_error(code, err, fragment)
+    assert (tmp_path / "corpus.jsonl").read_bytes() == TINY_CORPUS.read_bytes()
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_docs_list_every_case():
