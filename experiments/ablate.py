@@ -2,6 +2,7 @@
 
     python experiments/ablate.py [--real-dev ../shared/eval/real_dev.jsonl]
                                  [--articles ../shared/corpora/*.jsonl] [--output FILE]
+    python experiments/ablate.py --render    # rewrite RESULTS.md from RESULTS.json only
 
 Each config is an ordinary run (experiments/runs/). Its model is then scored on the real-news
 dev file when that file is present (it is never trained on): snippet and single-sentence
@@ -69,14 +70,54 @@ def _configs():
     return found
 
 
+def _row(name, entry, real_stem):
+    metrics = entry["metrics"]
+    return (f"| {name} | {entry.get('description', '')} | {_cell(metrics['test'])} | "
+            f"{_cell(metrics['ood'])} | {_real_cells(metrics.get(real_stem))} |")
+
+
+def render(raw, real_stem, skipped):
+    """The Markdown table of RESULTS.md from the raw results."""
+    labels = " / ".join(SHORT[lab] for lab in SENTENCE_LABELS)
+    return "\n".join([
+        "# Ablations: features x models",
+        "",
+        "Regenerate with `python experiments/ablate.py` (about 30 minutes on 2 cores with the",
+        "encoder extra installed; `--render` rewrites this page from RESULTS.json). Every row",
+        "is one config of `experiments/ablations/` (and `experiments/weak/`), trained on the",
+        "corpus train split (seed 13); macro-F1 with 95% cluster-bootstrap intervals (articles",
+        "resampled). `real_dev` is `../shared/eval/real_dev.jsonl` (real news, never trained",
+        "on): snippet rows scored one by one, article items by segmenting and labelling their",
+        f"full text; per-label F1 in the order {labels}; `article`",
+        "is its article label-set micro-F1; ECE is the expected calibration error of the top",
+        "label.",
+        "",
+        "| config | what | in-domain test | held-out regions (ood) | real_dev | "
+        "real_dev per label | article | ECE |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_row(name, entry, real_stem) for name, entry in raw.items()),
+        "",
+        *skipped,
+        "",
+    ])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-dev", type=Path, default=SHARED / "eval" / "real_dev.jsonl")
     parser.add_argument("--articles", type=Path, nargs="*",
                         default=sorted((SHARED / "corpora").glob("*.jsonl")))
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite the table from the output's .json")
     args = parser.parse_args()
-    rows, raw, skipped = [], {}, []
+    if args.render:
+        raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
+        skipped = raw.pop("_skipped", [])
+        args.output.write_text(render(raw, args.real_dev.stem, skipped), encoding="utf-8")
+        print(args.output)
+        return
+    raw, skipped = {}, []
     for config, skip in _configs():
         name = config.stem if config.parent.name == "ablations" else f"weak/{config.stem}"
         if skip:
@@ -87,33 +128,11 @@ def main():
         if args.real_dev.is_file():
             metrics.update(evaluate_model(run_dir / "model", args.real_dev,
                                           articles=args.articles)[0])
-        raw[name] = {"run": run_dir.name, "metrics": metrics}
-        rows.append(f"| {name} | {_cell(metrics['test'])} | {_cell(metrics['ood'])} | "
-                    + _real_cells(metrics.get(args.real_dev.stem)) + " |")
-        print(rows[-1], file=sys.stderr)
-    labels = " / ".join(SHORT[lab] for lab in SENTENCE_LABELS)
-    lines = [
-        "# Ablations: features x models",
-        "",
-        "Regenerate with `python experiments/ablate.py` (about 25 minutes on 2 cores with the",
-        "encoder extra installed). Every row is one config of `experiments/ablations/` (and",
-        "`experiments/weak/`), trained on the corpus train split (seed 13); macro-F1 with 95%",
-        "cluster-bootstrap intervals (articles resampled). `real_dev` is",
-        "`../shared/eval/real_dev.jsonl` (real news, never trained on): snippet rows scored one",
-        "by one, article items by segmenting and labelling their full text; its per-label F1 is",
-        f"in the order {labels}; `article` is its article label-set micro-F1; ECE is the",
-        "expected calibration error of the top label's probability.",
-        "",
-        "| config | in-domain test | held-out regions (ood) | real_dev | real_dev per label | "
-        "article | ECE |",
-        "|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        *skipped,
-        "",
-    ]
-    args.output.write_text("\n".join(lines), encoding="utf-8")
-    write_json(args.output.with_suffix(".json"), raw)
+        raw[name] = {"run": run_dir.name, "description": load_config(config).description,
+                     "metrics": metrics}
+        print(_row(name, raw[name], args.real_dev.stem), file=sys.stderr)
+    args.output.write_text(render(raw, args.real_dev.stem, skipped), encoding="utf-8")
+    write_json(args.output.with_suffix(".json"), {**raw, "_skipped": skipped})
     print(args.output)
 
 
