@@ -1,9 +1,14 @@
 """The v2 cue lexicon: conjunction pseudo-words, and v1 left exactly as it was."""
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from research.features import NewsAnalyzer
 from research.lexicon import CueAnalyzer
+from tests.conftest import TINY_CORPUS
 
 
 def _cues(analyzer, text):
@@ -37,3 +42,49 @@ def test_word_ngrams_come_first_and_are_the_same_as_v1():
     text = "Gunmen stormed a checkpoint on Sunday."
     words = [g for g in CueAnalyzer()(text) if not g.startswith("__")]
     assert words == [g for g in NewsAnalyzer()(text) if not g.startswith("__")]
+
+
+def _reference(text, ngram_range):
+    """CueAnalyzer as first written (word n-grams, v2 cues via features._cue_tokens, the
+    original conjunction rules): the fast path must give exactly this."""
+    from research.features import _WORDS, _cue_tokens
+    from research.lexicon import _MAPS
+
+    lowered = text.lower()
+    tokens = _WORDS.findall(lowered)
+    low, high = ngram_range
+    grams = list(tokens) if low == 1 else []
+    bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
+    if low <= 2 <= high:
+        grams += bigrams
+    for n in range(max(low, 3), high + 1):
+        grams += map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False))
+    found = _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS)
+    present = set(found)
+    has_object = bool({"__cue_attack", "__cue_responsibility"} & present)
+    extra = [f"__x_{name}_{'attack' if has_object else 'only'}"
+             for cue, name in (("__cue_deny", "deny"), ("__cue_no_knowledge", "deny"),
+                               ("__cue_blame", "blame"), ("__cue_claim", "claim"))
+             if cue in present]
+    if not {f"__cue_{c}" for c in ("conflict", "attack", "claim", "unclaimed")} & present:
+        extra.append("__x_no_conflict")
+    return grams + found + sorted(set(extra))
+
+
+SAMPLES = [json.loads(line) for line in TINY_CORPUS.open()]
+TEXTS = [a["text"][s["start"]:s["end"]] for a in SAMPLES for s in a["sentences"]]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)])
+def test_fast_analyzer_matches_the_reference_on_corpus_sentences(ngram_range):
+    analyzer = CueAnalyzer(ngram_range)
+    assert [analyzer(t) for t in TEXTS] == [_reference(t, ngram_range) for t in TEXTS]
+
+
+PIECES = [*"abc XYZ.'\"“»19024-\n", " denied ", " attack ", " army ", " claimed ",
+          " no group ", " could not confirm ", " shot down ", " 1972 ", " blamed ", " football "]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_fast_analyzer_matches_the_reference_on_any_text(text):
+    assert CueAnalyzer((1, 2))(text) == _reference(text, (1, 2))
