@@ -171,14 +171,18 @@ _MAPS_V1 = (_SINGLE, _SINGLE_KEYS, _DOUBLE, _DOUBLE_KEYS, _LONGER, _LONGER_HEADS
 
 
 def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
+    """Cue-category and shape pseudo-words of one sentence (``lowered`` is unused, kept for
+    callers). Runs once per sentence at prediction time, so every step is a C-level call."""
     # Set intersections run in C; a cue counts once per sentence (presence, not count).
     single, single_keys, double, double_keys, longer, longer_heads = maps
     found = [single[t] for t in single_keys.intersection(tokens)]
-    found += [double[b] for b in double_keys.intersection(bigrams)]
-    if not longer_heads.isdisjoint(bigrams):
-        padded = f" {' '.join(tokens)} "
-        found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
-    if any(q in text for q in _QUOTES):
+    if bigrams:
+        found += [double[b] for b in double_keys.intersection(bigrams)]
+        if not longer_heads.isdisjoint(bigrams):
+            padded = f" {' '.join(tokens)} "
+            found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
+    if ('"' in text or "“" in text or "”" in text or "«" in text or "»" in text
+            or " '" in text):  # the _QUOTES, spelled out: faster than any() over them
         found.append("__shape_quote")
     if not _YEARS.isdisjoint(tokens):
         found.append("__shape_year")
@@ -186,9 +190,10 @@ def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
         found.append("__shape_upper_case")
     if not text.rstrip().endswith(_FINAL_STOP):
         found.append("__shape_no_final_stop")
-    if len(tokens) <= 3:
+    n = len(tokens)
+    if n <= 3:
         found.append("__shape_tokens_le_3")
-    elif len(tokens) <= 8:
+    elif n <= 8:
         found.append("__shape_tokens_le_8")
     found.sort()  # set order varies between processes; keep the output reproducible
     return found

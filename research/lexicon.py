@@ -11,7 +11,7 @@ still votes like its category. :data:`research.features.LEXICON` is left as it w
 ``tfidf_logreg.v2`` keeps its meaning.
 """
 
-from research.features import _FINAL_STOP, _WORDS, _YEARS, LEXICON, _all_caps, _phrase_maps
+from research.features import _WORDS, LEXICON, _cue_tokens, _phrase_maps
 
 __all__ = ["LEXICON_V2", "CueAnalyzer"]
 
@@ -69,36 +69,6 @@ def _conjunctions(found):
     return sorted(extra)
 
 
-def _cues(text, tokens, bigrams):
-    """The v2-lexicon cue and shape pseudo-words of one sentence.
-
-    The same output as :func:`research.features._cue_tokens` with the v2 maps (tested),
-    with fewer Python-level steps: this runs once per sentence at prediction time.
-    """
-    found = [_SINGLE[t] for t in _SINGLE_KEYS.intersection(tokens)]
-    if bigrams:
-        found += [_DOUBLE[b] for b in _DOUBLE_KEYS.intersection(bigrams)]
-        if not _LONGER_HEADS.isdisjoint(bigrams):
-            padded = f" {' '.join(tokens)} "
-            found += [cue for phrase, cue in _LONGER.items() if f" {phrase} " in padded]
-    if ('"' in text or "“" in text or "”" in text or "«" in text or "»" in text
-            or " '" in text):
-        found.append("__shape_quote")
-    if not _YEARS.isdisjoint(tokens):
-        found.append("__shape_year")
-    if text.isupper() and _all_caps(text):
-        found.append("__shape_upper_case")
-    if not text.rstrip().endswith(_FINAL_STOP):
-        found.append("__shape_no_final_stop")
-    n = len(tokens)
-    if n <= 3:
-        found.append("__shape_tokens_le_3")
-    elif n <= 8:
-        found.append("__shape_tokens_le_8")
-    found.sort()  # set order varies between processes; keep the output reproducible
-    return found
-
-
 class CueAnalyzer:
     """Analyzer for ``TfidfVectorizer``: word n-grams, v2 cue categories and conjunctions.
 
@@ -114,7 +84,7 @@ class CueAnalyzer:
         tokens = _WORDS.findall(text.lower())
         low, high = self.ngram_range
         bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
-        found = _cues(text, tokens, bigrams)
+        found = _cue_tokens(text, None, tokens, bigrams, maps=_MAPS)
         grams = tokens if low == 1 else []
         if low <= 2 <= high:
             grams = grams + bigrams

@@ -44,11 +44,30 @@ def test_word_ngrams_come_first_and_are_the_same_as_v1():
     assert words == [g for g in NewsAnalyzer()(text) if not g.startswith("__")]
 
 
-def _reference(text, ngram_range):
-    """CueAnalyzer as first written (word n-grams, v2 cues via features._cue_tokens, the
-    original conjunction rules): the fast path must give exactly this."""
-    from research.features import _WORDS, _cue_tokens
+def _reference_cues(text, tokens, bigrams, maps=None):
+    """The cue and shape pseudo-words as first written, step by step (v2 maps by default)."""
+    from research.features import _FINAL_STOP, _QUOTES, _YEARS, _all_caps
     from research.lexicon import _MAPS
+
+    single, single_keys, double, double_keys, longer, longer_heads = maps or _MAPS
+    found = [single[t] for t in single_keys.intersection(tokens)]
+    found += [double[b] for b in double_keys.intersection(bigrams)]
+    if not longer_heads.isdisjoint(bigrams):
+        padded = f" {' '.join(tokens)} "
+        found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
+    shapes = [("__shape_quote", any(q in text for q in _QUOTES)),
+              ("__shape_year", not _YEARS.isdisjoint(tokens)),
+              ("__shape_upper_case", text.isupper() and _all_caps(text)),
+              ("__shape_no_final_stop", not text.rstrip().endswith(_FINAL_STOP)),
+              ("__shape_tokens_le_3", len(tokens) <= 3),
+              ("__shape_tokens_le_8", 3 < len(tokens) <= 8)]
+    return sorted(found + [name for name, on in shapes if on])
+
+
+def _reference(text, ngram_range):
+    """CueAnalyzer as first written (word n-grams, v2 cues, the original conjunction
+    rules): the fast path must give exactly this."""
+    from research.features import _WORDS
 
     lowered = text.lower()
     tokens = _WORDS.findall(lowered)
@@ -59,7 +78,7 @@ def _reference(text, ngram_range):
         grams += bigrams
     for n in range(max(low, 3), high + 1):
         grams += map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False))
-    found = _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS)
+    found = _reference_cues(text, tokens, bigrams)
     present = set(found)
     has_object = bool({"__cue_attack", "__cue_responsibility"} & present)
     extra = [f"__x_{name}_{'attack' if has_object else 'only'}"
@@ -88,3 +107,14 @@ PIECES = [*"abc XYZ.'\"“»19024-\n", " denied ", " attack ", " army ", " claim
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_fast_analyzer_matches_the_reference_on_any_text(text):
     assert CueAnalyzer((1, 2))(text) == _reference(text, (1, 2))
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_v1_cue_tokens_match_the_reference_on_any_text(text):
+    from research.features import _MAPS_V1, _WORDS
+
+    tokens = _WORDS.findall(text.lower())
+    bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
+    expected = tokens + bigrams + _reference_cues(text, tokens, bigrams, _MAPS_V1)
+    assert NewsAnalyzer()(text) == expected
+
