@@ -132,7 +132,8 @@ _NON_SPACE = re.compile(r"\S")
 _NEXT_WORD = re.compile(r"[\w']+")
 _END = re.compile(r"[\"'”’)\]]*(?:[.!?…]+|\.\.\.)[\"'”’)\]]*(?=\s)")
 _DATELINE = re.compile(
-    r"""[A-Z][A-Z.'\-]+(?:\ [A-Z][A-Z.'\-]+){0,3}     # CITY, in capitals
+    r"""(?!FILE\b|PHOTO\b)                              # AP captions: "FILE - A man ..."
+        [A-Z][A-Z.'\-]+(?:\ [A-Z][A-Z.'\-]+){0,3}     # CITY, in capitals
         (?:,\ [A-Za-z0-9][A-Za-z0-9 .]{0,24}?)?       # , March 3 | , 3 JAN 90
         (?:\ ?\([^()\n]{1,40}\))?                      # (Outlet)
         \ ?(?:--|—|–|-)(?=\s|$)                        # the dash
@@ -140,24 +141,30 @@ _DATELINE = re.compile(
     """,
     re.VERBOSE,
 )
+_QUOTE = re.compile("[“”\"]")
+#: A quotation longer than this is not kept in one span (an unclosed quote, most likely).
+QUOTE_MAX = 500
+#: A line shorter than this is never a hard-wrapped part of a longer sentence.
+WRAP_MIN = 30
 
 
 def _blocks(text):
     """Yield (start, end) of lines, joining hard-wrapped lines that continue a sentence."""
-    start = end = None
+    start = end = line_start = None
     last = ""  # the block's last non-space character (kept, not re-read: linear time)
     for match in _LINE.finditer(text):
         line = match.group()
         if start is not None:
             gap = text[end : match.start()]
             head = line.lstrip()
-            wrapped = gap == "\n" and last.islower() and head[:1].islower()
+            wrapped = (gap == "\n" and last.islower() and head[:1].islower()
+                       and end - line_start >= WRAP_MIN)
             if not wrapped:
                 yield start, end
                 start, last = None, ""
         if start is None:
             start = match.start()
-        end = match.end()
+        line_start, end = match.start(), match.end()
         last = line.rstrip()[-1:] or last
     if start is not None:
         yield start, end
@@ -192,13 +199,38 @@ def _is_boundary(block, match):
     return True
 
 
+def _quotations(block):
+    """(open, close) offsets of the quotations that close within :data:`QUOTE_MAX`
+    characters, in order; one pass over the quote marks (linear time)."""
+    spans, opened = [], None
+    for match in _QUOTE.finditer(block):
+        mark, pos = match.group(), match.start()
+        if opened is None:
+            if mark != "”":
+                opened = (pos, "”" if mark == "“" else '"')
+        elif mark == opened[1]:
+            if pos - opened[0] <= QUOTE_MAX:
+                spans.append((opened[0], pos))
+            opened = None
+        elif mark == "“":  # the earlier quote never closed: start again here
+            opened = (pos, "”")
+    return spans
+
+
 def _split_block(text, start, end):
     block = text[start:end]
     cuts = [0]
     dateline = _DATELINE.match(block)
     if dateline:
         cuts.append(dateline.end())
+    # A stop inside a quotation that closes later in the line does not end the sentence:
+    # '"I phoned them. I told them," he said.' is one sentence, as news segmenters keep it.
+    quotes, q = _quotations(block), 0
     for match in _END.finditer(block, cuts[-1]):
+        while q < len(quotes) and quotes[q][1] < match.end():
+            q += 1
+        if q < len(quotes) and quotes[q][0] < match.start():
+            continue
         if _is_boundary(block, match):
             cuts.append(match.end())
     cuts.append(len(block))

@@ -38,8 +38,25 @@ from tests.conftest import ROOT
             ["John F. Kennedy visited.", "The U.N. Security Council met."],
         ),
         (
-            "a wrapped line that goes\non and on. Next one.",
-            ["a wrapped line that goes\non and on.", "Next one."],
+            "a hard-wrapped line of wire copy that goes\non and on. Next one.",
+            ["a hard-wrapped line of wire copy that goes\non and on.", "Next one."],
+        ),
+        ("Video size\nwidth\nx\nheight", ["Video size", "width", "x", "height"]),
+        (
+            '"I phoned them. I told them," he said. Police declined to comment.',
+            ['"I phoned them. I told them," he said.', "Police declined to comment."],
+        ),
+        (
+            "“We saw it. We ran.” The army denied it.",
+            ["“We saw it. We ran.”", "The army denied it."],
+        ),
+        (
+            '"An unclosed quote. It runs on. Another sentence.',
+            ['"An unclosed quote.', "It runs on.", "Another sentence."],
+        ),
+        (
+            "FILE - A police officer stands outside a mosque in Manchester, May 24, 2017.",
+            ["FILE - A police officer stands outside a mosque in Manchester, May 24, 2017."],
         ),
         ("KYIV, March 3 — Russian drones struck.", ["KYIV, March 3 —", "Russian drones struck."]),
         ("", []),
