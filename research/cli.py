@@ -106,7 +106,8 @@ def _cmd_weak(args):
     from research.weak import weak_dataset
 
     summary = weak_dataset(args.corpus, args.labelled, args.output, exclude_ids=args.exclude_ids,
-                           max_per_label=args.max_per_label)
+                           max_per_label=args.max_per_label, model_dir=args.model,
+                           min_score=args.min_score)
     print(json.dumps({k: summary[k] for k in ("labels", "skipped", "weights")}))
     print(args.output)
     return 0
@@ -203,13 +204,16 @@ def build_parser():
     p.add_argument("--format", choices=("skops", "joblib"), default="skops")
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("weak", help="weakly label unlabelled news with labelling functions")
+    p = sub.add_parser("weak", help="weakly label unlabelled news (labelling functions or a model)")
     p.add_argument("--corpus", nargs="+", required=True, type=Path, help="unlabelled JSONL files")
     p.add_argument("--exclude-ids", type=Path, help="ids never to use (held-out evaluation items)")
     p.add_argument("--labelled", type=Path, default=Path("seeds/corpus.jsonl"),
                    help="corpus whose train split weighs the labelling functions")
     p.add_argument("--output", type=Path, required=True)
     p.add_argument("--max-per-label", type=int, default=3000)
+    p.add_argument("--model", type=Path, help="label with this trained model instead of the LFs")
+    p.add_argument("--min-score", type=float, default=0.9,
+                   help="with --model: keep sentences whose top probability is at least this")
     p.set_defaults(func=_cmd_weak)
 
     p = sub.add_parser("corpus", help="statistics and validation of a corpus file")

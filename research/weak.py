@@ -5,8 +5,10 @@ precision measured on the project's labelled corpus (train split), so no real-ne
 used to tune anything; LFs below 0.5 precision are dropped. A sentence gets the label with
 the largest summed weight when that sum and its margin over the runner-up are large enough.
 
-Users bring their own unlabelled JSONL (``id``, ``text``); ids listed in an exclusion file
-(held-out evaluation items) are never read into training data.
+A trained model can label instead (:func:`model_label_corpora`): a slow, stronger teacher
+such as the fine-tuned encoder labels real news for a fast student, keeping only confident
+sentences. Users bring their own unlabelled JSONL (``id``, ``text``); ids listed in an
+exclusion file (held-out evaluation items) are never read into training data.
 """
 
 import json
@@ -18,7 +20,14 @@ from pathlib import Path
 from research.errors import DataError
 from research.segment import segment
 
-__all__ = ["LABELLING_FUNCTIONS", "label_corpora", "lf_weights", "weak_dataset", "weak_label"]
+__all__ = [
+    "LABELLING_FUNCTIONS",
+    "label_corpora",
+    "lf_weights",
+    "model_label_corpora",
+    "weak_dataset",
+    "weak_label",
+]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +105,21 @@ def _read_ids(path):
     return {line.strip() for line in Path(path).read_text().splitlines() if line.strip()}
 
 
+def _records(paths, excluded, skipped):
+    """Yield the ``{id, text}`` records of JSONL ``paths``, except excluded ids and marked
+    duplicates (counted in ``skipped``)."""
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise DataError(f"{path}: corpus file not found")
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record["id"] in excluded or record.get("dup_of"):
+                    skipped["excluded" if record["id"] in excluded else "duplicate"] += 1
+                    continue
+                yield path.name, record
+
+
 def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
     """Weakly label the sentences of unlabelled JSONL corpora.
 
@@ -109,44 +133,83 @@ def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
     """
     excluded = _read_ids(exclude_ids) if exclude_ids else set()
     rows, per_label, skipped = [], Counter(), Counter()
-    for path in map(Path, paths):
-        if not path.is_file():
-            raise DataError(f"{path}: corpus file not found")
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if record["id"] in excluded or record.get("dup_of"):
-                    skipped["excluded" if record["id"] in excluded else "duplicate"] += 1
-                    continue
-                text = record.get("text") or ""
-                for k, (start, end) in enumerate(segment(text)):
-                    voted = weak_label(text[start:end], weights)
-                    if voted is None or per_label[voted[0]] >= max_per_label:
-                        continue
-                    per_label[voted[0]] += 1
-                    rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
-                                 "text": text[start:end], "label": voted[0],
-                                 "score": voted[1], "source": path.name})
+    for source, record in _records(paths, excluded, skipped):
+        text = record.get("text") or ""
+        for k, (start, end) in enumerate(segment(text)):
+            voted = weak_label(text[start:end], weights)
+            if voted is None or per_label[voted[0]] >= max_per_label:
+                continue
+            per_label[voted[0]] += 1
+            rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
+                         "text": text[start:end], "label": voted[0],
+                         "score": voted[1], "source": source})
     log.info("weak labels: %s; skipped %s", dict(per_label), dict(skipped))
     return rows, dict(skipped)
 
 
-def weak_dataset(corpora, labelled, output, *, exclude_ids=None, max_per_label=3000):
-    """Weigh the LFs on the labelled corpus's train split, label ``corpora``, write JSONL.
+def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=200):
+    """Label the sentences of unlabelled JSONL corpora with a trained model (a teacher).
+
+    Each record is segmented and labelled as an article (a model with a context stage reads
+    every sentence among its neighbours); a sentence is kept when its top probability is at
+    least ``min_score``. Returns ``(rows, skipped)`` as :func:`label_corpora` does.
+    """
+    excluded = _read_ids(exclude_ids) if exclude_ids else set()
+    rows, skipped, pending = [], Counter(), []
+
+    def flush():
+        texts = [record.get("text") or "" for _, record in pending]
+        for (source, record), doc in zip(pending, model.label_articles(texts), strict=True):
+            for k, sentence in enumerate(doc.sentences):
+                score = sentence.scores[sentence.label]
+                if score >= min_score:
+                    rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
+                                 "text": sentence.text, "label": sentence.label,
+                                 "score": round(score, 4), "source": source})
+        pending.clear()
+
+    for item in _records(paths, excluded, skipped):
+        pending.append(item)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    log.info("model labels: %s; skipped %s", dict(Counter(r["label"] for r in rows)),
+             dict(skipped))
+    return rows, dict(skipped)
+
+
+def weak_dataset(corpora, labelled, output, *, exclude_ids=None, max_per_label=3000,
+                 model_dir=None, min_score=0.9):
+    """Label ``corpora`` and write the sentence rows as JSONL.
+
+    By default the labelling functions vote, weighed on the labelled corpus's train split;
+    with ``model_dir`` a trained model labels instead (:func:`model_label_corpora`).
 
     Returns
     -------
     dict
-        LF weights, label counts and skipped records (also written next to ``output``).
+        LF weights (or the model), label counts and skipped records (also written next to
+        ``output``).
     """
-    from research.corpus import read_corpus
+    if not 0.0 <= min_score <= 1.0:
+        raise DataError(f"min_score must lie between 0 and 1, got {min_score}")
+    if model_dir is not None:
+        from research.api import load_model
 
-    articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
-    texts = [a["text"][s["start"]:s["end"]] for a in articles for s in a["sentences"]]
-    labels = [s["label"] for a in articles for s in a["sentences"]]
-    weights = lf_weights(texts, labels)
-    rows, skipped = label_corpora(corpora, weights, exclude_ids=exclude_ids,
-                                  max_per_label=max_per_label)
+        model = load_model(model_dir)
+        weights = {"model": str(model_dir), "run_id": model.metadata.get("run_id"),
+                   "min_score": min_score}
+        rows, skipped = model_label_corpora(corpora, model, exclude_ids=exclude_ids,
+                                            min_score=min_score)
+    else:
+        from research.corpus import read_corpus
+
+        articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
+        texts = [a["text"][s["start"]:s["end"]] for a in articles for s in a["sentences"]]
+        labels = [s["label"] for a in articles for s in a["sentences"]]
+        weights = lf_weights(texts, labels)
+        rows, skipped = label_corpora(corpora, weights, exclude_ids=exclude_ids,
+                                      max_per_label=max_per_label)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:

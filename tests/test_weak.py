@@ -7,6 +7,9 @@ from research.data import read_rows, to_examples
 from research.weak import lf_weights, weak_label
 from tests.conftest import TINY_CORPUS
 
+NEWS = [{"id": "keep", "text": "Gunmen attacked a bus on Monday. The army denied it."},
+        {"id": "held", "text": "Rebels claimed the bombing."}]
+
 
 def test_weights_are_precisions_and_weak_lfs_drop_out():
     texts = ["Rebels claimed responsibility for the attack.", "They claimed responsibility."]
@@ -38,3 +41,40 @@ def test_cli_excludes_ids_and_writes_sentence_rows(tmp_path, capsys):
     assert {r["group"] for r in rows} == {"keep"}
     assert len(to_examples(read_rows(out))) == len(rows)
     assert '"excluded": 1' in capsys.readouterr().out
+
+
+def _news(tmp_path):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in NEWS))
+    (tmp_path / "holdout.txt").write_text("held\n")
+    return corpus, tmp_path / "holdout.txt"
+
+
+def test_a_model_labels_sentences_and_skips_held_out_ids(tiny_run, tmp_path):
+    corpus, holdout = _news(tmp_path)
+    out = tmp_path / "teacher.jsonl"
+    assert main(["--quiet", "weak", "--corpus", str(corpus), "--exclude-ids", str(holdout),
+                 "--model", str(tiny_run / "model"), "--min-score", "0", "--output",
+                 str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["keep#0", "keep#1"]
+    assert len(to_examples(read_rows(out))) == 2
+
+
+def test_min_score_keeps_only_confident_sentences(tiny_run, tmp_path):
+    from research import load_model
+    from research.weak import model_label_corpora
+
+    corpus, _ = _news(tmp_path)
+    model = load_model(tiny_run / "model")
+    every, _ = model_label_corpora([corpus], model, min_score=0.0)
+    confident, _ = model_label_corpora([corpus], model, min_score=0.99)
+    assert len(every) == 3 and len(confident) < 3
+    assert all(r["score"] >= 0.99 for r in confident)
+
+
+def test_min_score_outside_zero_one_is_refused(tiny_run, tmp_path, capsys):
+    corpus, _ = _news(tmp_path)
+    assert main(["--quiet", "weak", "--corpus", str(corpus), "--model", str(tiny_run / "model"),
+                 "--min-score", "1.5", "--output", str(tmp_path / "x.jsonl")]) == 2
+    assert "between 0 and 1" in capsys.readouterr().err
