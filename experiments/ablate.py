@@ -3,6 +3,7 @@
     python experiments/ablate.py [--real-dev ../shared/eval/real_dev.jsonl]
                                  [--articles ../shared/corpora/*.jsonl] [--output FILE]
     python experiments/ablate.py --render    # rewrite RESULTS.md from RESULTS.json only
+    python experiments/ablate.py --only NAME...   # rerun these rows, keep the others
 
 Each config is an ordinary run (experiments/runs/). Its model is then scored on the real-news
 dev file when that file is present (it is never trained on): snippet and single-sentence
@@ -110,6 +111,9 @@ def main():
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--render", action="store_true",
                         help="only rewrite the table from the output's .json")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="rerun only these rows (config stems, weak/NAME for weak "
+                             "configs) and keep the other rows of the output's .json")
     args = parser.parse_args()
     if args.render:
         raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
@@ -118,8 +122,17 @@ def main():
         print(args.output)
         return
     raw, skipped = {}, []
+    if args.only:
+        known = {c.stem if c.parent.name == "ablations" else f"weak/{c.stem}"
+                 for c, _ in _configs()}
+        if set(args.only) - known:
+            parser.error(f"unknown rows {sorted(set(args.only) - known)}; known: {sorted(known)}")
+        raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
+        skipped = [s for s in raw.pop("_skipped", []) if not any(f"`{n}`" in s for n in args.only)]
     for config, skip in _configs():
         name = config.stem if config.parent.name == "ablations" else f"weak/{config.stem}"
+        if args.only and name not in args.only:
+            continue
         if skip:
             skipped.append(f"- `{name}`: skipped, {skip}.")
             continue
@@ -131,6 +144,7 @@ def main():
         raw[name] = {"run": run_dir.name, "description": load_config(config).description,
                      "metrics": metrics}
         print(_row(name, raw[name], args.real_dev.stem), file=sys.stderr)
+    raw = dict(sorted(raw.items()))
     args.output.write_text(render(raw, args.real_dev.stem, skipped), encoding="utf-8")
     write_json(args.output.with_suffix(".json"), {**raw, "_skipped": skipped})
     print(args.output)
