@@ -41,6 +41,7 @@ class DataConfig:
     test_size: float = 0.2  # grouped random split, when the data has no split column
     shared: bool = False  # True marks configs that read ../shared (never the default)
     extra_train: tuple[str, ...] = ()  # sentence-row files added to training (weak labels)
+    augment: dict = field(default_factory=dict)  # augmenter -> share of training rows copied
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,19 @@ def _check_values(cfg, where):
     for ok, key, message in checks:
         if not ok:
             raise ConfigError(f"{where}: '{key}' {message}")
+    _check_augment(cfg.data.augment, where)
+
+
+def _check_augment(rates, where):
+    from research.augment import AUGMENTERS
+
+    for name, rate in rates.items():
+        if name not in AUGMENTERS:
+            raise ConfigError(f"{where}: unknown key 'data.augment.{name}' "
+                              f"(augmenters: {', '.join(sorted(AUGMENTERS))})")
+        if not _type_ok(rate, float) or not 0 < rate <= 1:
+            raise ConfigError(f"{where}: 'data.augment.{name}' must be a share of training "
+                              f"rows between 0 (excluded) and 1, got {rate!r}")
 
 
 def _resolve(cfg, base):

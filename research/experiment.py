@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from research.api import Model
+from research.augment import augment_rows
 from research.config import load_config
 from research.context import paragraph_breaks
 from research.data import load_examples
@@ -65,15 +66,35 @@ def _layout(examples, index):
     return {"groups": groups, "breaks": breaks}
 
 
-def _fit(cfg, seed, examples, index):
-    estimator = build_model(cfg.model, random_state=seed)
+def _training_rows(cfg, seed, examples, index, context):
+    """Texts, labels and (context models) article layout of the rows at ``index``, plus the
+    ``data.augment`` copies of them, each copy an article of its own; and the copy counts."""
     texts = [examples.texts[i] for i in index]
     labels = [examples.labels[i] for i in index]
+    params = _layout(examples, index) if context else {}
+    if not cfg.data.augment:
+        return texts, labels, params, {}
+    rows, counts = augment_rows(texts, labels, cfg.data.augment, seed)
+    log.info("augmented training rows: %s", counts)
+    texts += [text for text, _ in rows]
+    labels += [label for _, label in rows]
+    if context:
+        params["groups"] += [f"augment:{k}" for k in range(len(rows))]
+        params["breaks"] += [True] * len(rows)
+    return texts, labels, params, counts
+
+
+def _fit(cfg, seed, examples, index, augmented=None):
+    """Fit a new model on the rows at ``index``; copy counts go into ``augmented``."""
+    estimator = build_model(cfg.model, random_state=seed)
+    context = hasattr(estimator, "predict_proba_articles")
+    texts, labels, params, counts = _training_rows(cfg, seed, examples, index, context)
+    if augmented is not None:
+        augmented.update(counts)
     try:
         if cfg.model.name in STREAMING:
             batches = list_batches(texts, labels, cfg.train.batch_size, seed)
             return partial_fit_stream(estimator, batches, sorted(set(labels)), cfg.train.epochs)
-        params = _layout(examples, index) if hasattr(estimator, "predict_proba_articles") else {}
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
             return estimator.fit(texts, labels, **params)
@@ -214,6 +235,9 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     ):
         warnings.simplefilter("always")
         results, estimator = _train_and_score(cfg, seed, examples, folds, timings)
+        augmented = results.pop("augmented")
+        if augmented:  # copies per augmenter, in the final model's training rows
+            run.info["data"]["augmented"] = augmented
         t = time.perf_counter()
         write_outputs(run.path, cfg, config_text, results)
         model_dir = run.path / "model"
@@ -238,12 +262,12 @@ def _train_and_score(cfg, seed, examples, folds, timings):
     """Fit per fold (or once per split strategy) and score every evaluated split."""
     metrics, predictions, cv_preds = {}, [], {}
     timings["fit"] = timings["predict"] = 0.0
-    estimator = None
+    estimator, augmented = None, {}
     for name, train, mask in folds:
         if estimator is None or cfg.eval.strategy == "group_kfold":
             t = time.perf_counter()
             log.info("training %s on %d examples", cfg.model.name, int(train.sum()))
-            estimator = _fit(cfg, seed, examples, np.flatnonzero(train))
+            estimator = _fit(cfg, seed, examples, np.flatnonzero(train), augmented)
             decision = _tune(cfg, estimator, examples)
             timings["fit"] += time.perf_counter() - t
         t = time.perf_counter()
@@ -274,12 +298,12 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         metrics["cv"] = _score_split(cfg, seed, None, pooled, [cv_preds[j] for j in index])
         t = time.perf_counter()
         pool = np.isin(np.arange(len(examples)), index)
-        estimator = _fit(cfg, seed, examples, np.flatnonzero(pool))
+        estimator = _fit(cfg, seed, examples, np.flatnonzero(pool), augmented)
         decision = _tune(cfg, estimator, examples)
         timings["fit"] += time.perf_counter() - t
     headline = next(iter(metrics))
     results = {"metrics": metrics, "predictions": predictions, "headline": headline,
-               "decision": decision}
+               "decision": decision, "augmented": augmented}
     return results, estimator
 
 
