@@ -135,3 +135,18 @@ def test_unknown_type_in_file_is_refused(tmp_path):
     save_model(pipe, tmp_path / "evil")
     with pytest.raises(UntrustedTypeError, match="Shout"):
         load_model(tmp_path / "evil")
+
+
+def test_loading_a_model_does_not_import_torch(tiny_run):
+    """skops.io's import walks scikit-learn's packages; ours must not pull in torch."""
+    import subprocess
+    import sys
+    from importlib.util import find_spec
+
+    if find_spec("torch") is None:
+        pytest.skip("torch is not installed: nothing could import it")
+    code = ("import sys; from research import load_model; "
+            f"m = load_model({str(tiny_run / 'model')!r}); m.predict(['Gunmen attacked.']); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
