@@ -26,8 +26,12 @@ DEFAULT = ROOT / "configs" / "default.toml"
 
 def corpus_sentences(split=None):
     rows = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
-    return [(a["text"][s["start"]:s["end"]], s["label"]) for a in rows
-            if split is None or a["split"] == split for s in a["sentences"]], rows
+    return [
+        (a["text"][s["start"] : s["end"]], s["label"])
+        for a in rows
+        if split is None or a["split"] == split
+        for s in a["sentences"]
+    ], rows
 
 
 def train_layout(articles, split="train"):
@@ -85,8 +89,9 @@ def work_model(which, n_predict):
     if which == "default":
         estimator = build_model(load_config(DEFAULT).model, random_state=13)
     else:
-        estimator = make_pipeline(TfidfVectorizer(ngram_range=(1, 2)),
-                                  LogisticRegression(max_iter=1000))
+        estimator = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2)), LogisticRegression(max_iter=1000)
+        )
     layout = train_layout(articles) if hasattr(estimator, "predict_proba_articles") else {}
     t = time.perf_counter()
     estimator.fit(texts, labels, **layout)
@@ -143,50 +148,69 @@ def work_out_of_core(n, epochs):
 
     datasets.disable_progress_bars()
     t = time.perf_counter()
-    dataset = datasets.load_dataset("json", data_files=str(sample_file(n)), split="train",
-                                    cache_dir=str(OUT / "hf-cache"))
+    dataset = datasets.load_dataset(
+        "json", data_files=str(sample_file(n)), split="train", cache_dir=str(OUT / "hf-cache")
+    )
     load_s = time.perf_counter() - t
     pipeline = build_model(ModelConfig(name="hashing_sgd.v1"), random_state=0)
     t = time.perf_counter()
     labels = sorted(set(dataset.unique("label")))
     partial_fit_stream(pipeline, dataset_batches(dataset, 20_000, seed=0), labels, epochs)
-    return {"n": n, "epochs": epochs, "arrow_load_s": load_s,
-            "train_s": time.perf_counter() - t, "peak_mb": peak_mb()}
+    return {
+        "n": n,
+        "epochs": epochs,
+        "arrow_load_s": load_s,
+        "train_s": time.perf_counter() - t,
+        "peak_mb": peak_mb(),
+    }
 
 
 def worker(spec):
     kind = spec.pop("kind")
-    result = {"model": work_model, "ooc": work_out_of_core,
-              "compare": work_compare_predict}[kind](**spec)
+    result = {"model": work_model, "ooc": work_out_of_core, "compare": work_compare_predict}[kind](
+        **spec
+    )
     print(json.dumps(result))
 
 
 # ----------------------------------------------------------------------------- driver
 def in_subprocess(**spec):
-    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def timed_command(args):
     """Wall time and peak RSS (KB from GNU time) of a command."""
     t = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+    out = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return time.perf_counter() - t, int(out.stderr.strip().splitlines()[-1]) / 1024, out.stdout
 
 
 def machine():
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                if line.startswith("model name")), platform.processor())
-    mem = next(int(line.split()[1]) // 1024 ** 2
-               for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+        platform.processor(),
+    )
+    mem = next(
+        int(line.split()[1]) // 1024**2
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     import sklearn
 
-    return (f"{cpu}; {os.cpu_count()} cores; {mem} GiB; {platform.platform()}; "
-            f"Python {platform.python_version()}; scikit-learn {sklearn.__version__}")
+    return (
+        f"{cpu}; {os.cpu_count()} cores; {mem} GiB; {platform.platform()}; "
+        f"Python {platform.python_version()}; scikit-learn {sklearn.__version__}"
+    )
 
 
 def main():
@@ -199,53 +223,103 @@ def main():
         return worker(json.loads(args.worker))
     n_predict = 20_000 if args.quick else 100_000
     sizes = [1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000])
-    lines = ["# Benchmarks", "", f"Machine: {machine()}", "",
-             f"Machine speed now: `sum(range(10**7))` takes {python_speed():.2f} s (shared "
-             "machines vary; compare ratios to the baseline, measured in the same run).", "",
-             f"Command: `python benchmarks/bench.py{' --quick' if args.quick else ''}`", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {machine()}",
+        "",
+        f"Machine speed now: `sum(range(10**7))` takes {python_speed():.2f} s (shared "
+        "machines vary; compare ratios to the baseline, measured in the same run).",
+        "",
+        f"Command: `python benchmarks/bench.py{' --quick' if args.quick else ''}`",
+        "",
+    ]
     say = lines.append
 
-    figures = {w: in_subprocess(kind="model", which=w, n_predict=n_predict)
-               for w in ("default", "baseline")}
+    figures = {
+        w: in_subprocess(kind="model", which=w, n_predict=n_predict)
+        for w in ("default", "baseline")
+    }
     model_dir = max(OUT.glob("model_default_*"), key=lambda p: p.stat().st_mtime)
     baseline_dir = max(OUT.glob("model_baseline_*"), key=lambda p: p.stat().st_mtime)
-    turns = in_subprocess(kind="compare", n_predict=n_predict,
-                          model_dirs={"default": str(model_dir), "baseline": str(baseline_dir)})
+    turns = in_subprocess(
+        kind="compare",
+        n_predict=n_predict,
+        model_dirs={"default": str(model_dir), "baseline": str(baseline_dir)},
+    )
     for which in ("default", "baseline"):
         for jobs in (1, 2):
             figures[which][f"predict_per_s_jobs{jobs}"] = turns[f"{which}:{jobs}"]
     stream = {}
     for jobs, batch in ((1, 2048), (2, 50_000)):
-        wall, rss, _ = timed_command([sys.executable, "-m", "research", "--quiet", "predict",
-                                      "--model", str(model_dir), "--input",
-                                      str(sample_file(n_predict)), "--output", os.devnull,
-                                      "--jobs", str(jobs), "--batch-size", str(batch)])
+        wall, rss, _ = timed_command(
+            [
+                sys.executable,
+                "-m",
+                "research",
+                "--quiet",
+                "predict",
+                "--model",
+                str(model_dir),
+                "--input",
+                str(sample_file(n_predict)),
+                "--output",
+                os.devnull,
+                "--jobs",
+                str(jobs),
+                "--batch-size",
+                str(batch),
+            ]
+        )
         stream[jobs] = n_predict / wall
-    runs = [timed_command([sys.executable, "-m", "research", "--quiet", "run", str(DEFAULT),
-                           "--output-dir", str(OUT / "runs")])[0] for _ in range(2)]
+    runs = [
+        timed_command(
+            [
+                sys.executable,
+                "-m",
+                "research",
+                "--quiet",
+                "run",
+                str(DEFAULT),
+                "--output-dir",
+                str(OUT / "runs"),
+            ]
+        )[0]
+        for _ in range(2)
+    ]
 
     say("## Default model vs stock `TfidfVectorizer(ngram_range=(1, 2)) + LogisticRegression`")
     say("")
-    say(f"Both trained on the corpus train split in this run; prediction on {n_predict:,} "
+    say(
+        f"Both trained on the corpus train split in this run; prediction on {n_predict:,} "
         "resampled corpus sentences, the two models timed in turns (3 rounds, medians) in "
         "one process. Article labelling reads sentences in context for the default (its "
-        "context stage), one by one for the baseline.")
+        "context stage), one by one for the baseline."
+    )
     say("")
     say("| measure | default | baseline | ratio | target |")
     say("|---|---|---|---|---|")
-    rows = [("training time (s)", "fit_s", "{:.2f}", ""),
-            ("predict, 1 process (sentences/s)", "predict_per_s_jobs1", "{:,.0f}", ""),
-            ("predict, 2 processes (sentences/s)", "predict_per_s_jobs2", "{:,.0f}",
-             ">= 50,000 and >= 0.8x baseline"),
-            ("article labelling (articles/s)", "articles_per_s", "{:,.0f}", ""),
-            ("load_model (s, median of 3)", "load_s", "{:.3f}", "<= 0.3"),
-            ("peak RSS of the step (MB)", "peak_mb", "{:,.0f}", ""),
-            ("model file (MB, skops compressed)", "model_mb", "{:.2f}", "")]
+    rows = [
+        ("training time (s)", "fit_s", "{:.2f}", ""),
+        ("predict, 1 process (sentences/s)", "predict_per_s_jobs1", "{:,.0f}", ""),
+        (
+            "predict, 2 processes (sentences/s)",
+            "predict_per_s_jobs2",
+            "{:,.0f}",
+            ">= 50,000 and >= 0.8x baseline",
+        ),
+        ("article labelling (articles/s)", "articles_per_s", "{:,.0f}", ""),
+        ("load_model (s, median of 3)", "load_s", "{:.3f}", "<= 0.3"),
+        ("peak RSS of the step (MB)", "peak_mb", "{:,.0f}", ""),
+        ("model file (MB, skops compressed)", "model_mb", "{:.2f}", ""),
+    ]
     for name, key, fmt, target in rows:
         d, b = figures["default"][key], figures["baseline"][key]
         say(f"| {name} | {fmt.format(d)} | {fmt.format(b)} | {d / b:.2f}x | {target} |")
-    say(f"| `research predict` streaming, --jobs 1 (sentences/s, incl. start-up) | "
-        f"{stream[1]:,.0f} | | | |")
+    say(
+        f"| `research predict` streaming, --jobs 1 (sentences/s, incl. start-up) | "
+        f"{stream[1]:,.0f} | | | |"
+    )
     say(f"| `research predict` streaming, --jobs 2 --batch-size 50000 | {stream[2]:,.0f} | | | |")
     say(f"| `research run configs/default.toml` end to end (s) | {min(runs):.1f} | | | <= 15 |")
     say("")
@@ -255,9 +329,21 @@ def main():
     say("| sentences | wall time (s) | sentences/s | peak RSS (MB) |")
     say("|---|---|---|---|")
     for n in sizes:
-        wall, rss, _ = timed_command([sys.executable, "-m", "research", "--quiet", "predict",
-                                      "--model", str(model_dir), "--input", str(sample_file(n)),
-                                      "--output", os.devnull])
+        wall, rss, _ = timed_command(
+            [
+                sys.executable,
+                "-m",
+                "research",
+                "--quiet",
+                "predict",
+                "--model",
+                str(model_dir),
+                "--input",
+                str(sample_file(n)),
+                "--output",
+                os.devnull,
+            ]
+        )
         say(f"| {n:,} | {wall:.1f} | {n / wall:,.0f} | {rss:,.0f} |")
     say("")
 
@@ -267,8 +353,10 @@ def main():
     say("")
     say("| sentences | epochs | Arrow load (s) | training (s) | peak RSS (MB) | target |")
     say("|---|---|---|---|---|---|")
-    say(f"| {ooc['n']:,} | {ooc['epochs']} | {ooc['arrow_load_s']:.1f} | {ooc['train_s']:.1f} | "
-        f"{ooc['peak_mb']:,.0f} | peak RSS <= 2048 MB |")
+    say(
+        f"| {ooc['n']:,} | {ooc['epochs']} | {ooc['arrow_load_s']:.1f} | {ooc['train_s']:.1f} | "
+        f"{ooc['peak_mb']:,.0f} | peak RSS <= 2048 MB |"
+    )
     report = "\n".join(lines) + "\n"
     print(report)
     if args.output:

@@ -56,8 +56,10 @@ def _real_cells(real):
     if not real:
         return "- | - | - | -"
     article = real.get("article", {}).get("micro_f1")
-    return (f"{_cell(real)} | {_per_label(real)} | "
-            f"{'-' if article is None else f'{article:.3f}'} | {real['sentence']['ece']:.3f}")
+    return (
+        f"{_cell(real)} | {_per_label(real)} | "
+        f"{'-' if article is None else f'{article:.3f}'} | {real['sentence']['ece']:.3f}"
+    )
 
 
 def _configs():
@@ -76,8 +78,10 @@ def _configs():
 
 def _row(name, entry, real_stem):
     metrics = entry["metrics"]
-    return (f"| {name} | {entry.get('description', '')} | {_cell(metrics['test'])} | "
-            f"{_cell(metrics['ood'])} | {_real_cells(metrics.get(real_stem))} |")
+    return (
+        f"| {name} | {entry.get('description', '')} | {_cell(metrics['test'])} | "
+        f"{_cell(metrics['ood'])} | {_real_cells(metrics.get(real_stem))} |"
+    )
 
 
 def _robustness_rows(raw):
@@ -95,51 +99,59 @@ def _robustness_rows(raw):
 def render(raw, real_stem, skipped):
     """The Markdown table of RESULTS.md from the raw results."""
     labels = " / ".join(SHORT[lab] for lab in SENTENCE_LABELS)
-    return "\n".join([
-        "# Ablations: features x models",
-        "",
-        "Regenerate with `python experiments/ablate.py` (about 30 minutes on 2 cores with the",
-        "encoder extra installed; `--render` rewrites this page from RESULTS.json). Every row",
-        "is one config of `experiments/ablations/` (and `experiments/weak/`), trained on the",
-        "corpus train split (seed 13); macro-F1 with 95% cluster-bootstrap intervals (articles",
-        "resampled). `real_dev` is `../shared/eval/real_dev.jsonl` (real news, never trained",
-        "on): snippet rows scored one by one, article items by segmenting and labelling their",
-        f"full text; per-label F1 in the order {labels}; `article`",
-        "is its article label-set micro-F1; ECE is the expected calibration error of the top",
-        "label.",
-        "",
-        "| config | what | in-domain test | held-out regions (ood) | real_dev | "
-        "real_dev per label | article | ECE |",
-        "|---|---|---|---|---|---|---|---|",
-        *(_row(name, entry, real_stem) for name, entry in raw.items()),
-        "",
-        *skipped,
-        "",
-        "## Robustness to real-news text (`experiments/robustness.py`)",
-        "",
-        "In-domain test split, every sentence rewritten the way real copy arrives, gold label",
-        "kept; sentences scored one by one (a context model's sentence stage). `clean` is",
-        "macro-F1; the other columns are its change. Furniture strings are disjoint from the",
-        "training augmentation's; `joined` runs two same-label neighbours together.",
-        "",
-        "| config | " + " | ".join(PERTURBATIONS) + " |",
-        "|---|" + "---|" * len(PERTURBATIONS),
-        *_robustness_rows(raw),
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Ablations: features x models",
+            "",
+            "Regenerate with `python experiments/ablate.py` (about 30 minutes on 2 cores with the",
+            "encoder extra installed; `--render` rewrites this page from RESULTS.json). Every row",
+            "is one config of `experiments/ablations/` (and `experiments/weak/`), trained on the",
+            "corpus train split (seed 13); macro-F1 with 95% cluster-bootstrap intervals (articles",
+            "resampled). `real_dev` is `../shared/eval/real_dev.jsonl` (real news, never trained",
+            "on): snippet rows scored one by one, article items by segmenting and labelling their",
+            f"full text; per-label F1 in the order {labels}; `article`",
+            "is its article label-set micro-F1; ECE is the expected calibration error of the top",
+            "label.",
+            "",
+            "| config | what | in-domain test | held-out regions (ood) | real_dev | "
+            "real_dev per label | article | ECE |",
+            "|---|---|---|---|---|---|---|---|",
+            *(_row(name, entry, real_stem) for name, entry in raw.items()),
+            "",
+            *skipped,
+            "",
+            "## Robustness to real-news text (`experiments/robustness.py`)",
+            "",
+            "In-domain test split, every sentence rewritten the way real copy arrives, gold label",
+            "kept; sentences scored one by one (a context model's sentence stage). `clean` is",
+            "macro-F1; the other columns are its change. Furniture strings are disjoint from the",
+            "training augmentation's; `joined` runs two same-label neighbours together.",
+            "",
+            "| config | " + " | ".join(PERTURBATIONS) + " |",
+            "|---|" + "---|" * len(PERTURBATIONS),
+            *_robustness_rows(raw),
+            "",
+        ]
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real-dev", type=Path, default=SHARED / "eval" / "real_dev.jsonl")
-    parser.add_argument("--articles", type=Path, nargs="*",
-                        default=sorted((SHARED / "corpora").glob("*.jsonl")))
+    parser.add_argument(
+        "--articles", type=Path, nargs="*", default=sorted((SHARED / "corpora").glob("*.jsonl"))
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--render", action="store_true",
-                        help="only rewrite the table from the output's .json")
-    parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="rerun only these rows (config stems, weak/NAME for weak "
-                             "configs) and keep the other rows of the output's .json")
+    parser.add_argument(
+        "--render", action="store_true", help="only rewrite the table from the output's .json"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="rerun only these rows (config stems, weak/NAME for weak "
+        "configs) and keep the other rows of the output's .json",
+    )
     args = parser.parse_args()
     if args.render:
         raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
@@ -149,8 +161,9 @@ def main():
         return
     raw, skipped = {}, []
     if args.only:
-        known = {c.stem if c.parent.name == "ablations" else f"weak/{c.stem}"
-                 for c, _ in _configs()}
+        known = {
+            c.stem if c.parent.name == "ablations" else f"weak/{c.stem}" for c, _ in _configs()
+        }
         if set(args.only) - known:
             parser.error(f"unknown rows {sorted(set(args.only) - known)}; known: {sorted(known)}")
         raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
@@ -166,11 +179,15 @@ def main():
         run_dir = run_config(config)[0]
         metrics = json.loads((run_dir / "metrics.json").read_text())["splits"]
         if args.real_dev.is_file():
-            metrics.update(evaluate_model(run_dir / "model", args.real_dev,
-                                          articles=args.articles)[0])
-        raw[name] = {"run": run_dir.name, "description": load_config(config).description,
-                     "metrics": metrics,
-                     "robustness": robustness(load_model(run_dir / "model"), test_rows)}
+            metrics.update(
+                evaluate_model(run_dir / "model", args.real_dev, articles=args.articles)[0]
+            )
+        raw[name] = {
+            "run": run_dir.name,
+            "description": load_config(config).description,
+            "metrics": metrics,
+            "robustness": robustness(load_model(run_dir / "model"), test_rows),
+        }
         print(_row(name, raw[name], args.real_dev.stem), file=sys.stderr)
     raw = dict(sorted(raw.items()))
     args.output.write_text(render(raw, args.real_dev.stem, skipped), encoding="utf-8")

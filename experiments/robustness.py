@@ -55,7 +55,7 @@ def split_sentences(split, corpus=CORPUS):
     for article in articles:
         if article["split"] != split:
             continue
-        spans = [(article["text"][s["start"]:s["end"]], s["label"]) for s in article["sentences"]]
+        spans = [(article["text"][s["start"] : s["end"]], s["label"]) for s in article["sentences"]]
         for k, (text, label) in enumerate(spans):
             following = spans[k + 1][0] if k + 1 < len(spans) and spans[k + 1][1] == label else None
             rows.append((text, label, following))
@@ -80,8 +80,9 @@ def table(results):
     lines = ["| model | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for model, scores in results.items():
         clean = scores["clean"][0]
-        cells = [f"{clean:.3f}"] + [f"{scores[n][0]:.3f} ({scores[n][0] - clean:+.3f})"
-                                    for n in names[1:]]
+        cells = [f"{clean:.3f}"] + [
+            f"{scores[n][0]:.3f} ({scores[n][0] - clean:+.3f})" for n in names[1:]
+        ]
         lines.append(f"| {model} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

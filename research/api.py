@@ -154,8 +154,11 @@ class Model:
         proba = self.predict_proba_in_articles(
             flat,
             [len(pieces) for pieces in spans],
-            [b for text, pieces in zip(texts, spans, strict=True)
-             for b in paragraph_breaks(text, pieces)],
+            [
+                b
+                for text, pieces in zip(texts, spans, strict=True)
+                for b in paragraph_breaks(text, pieces)
+            ],
         )
         decided = self.decide(proba)
         results, k = [], 0

@@ -38,8 +38,11 @@ def read_article_texts(paths, ids):
                 record = json.loads(line)
             except ValueError:
                 continue
-            if (isinstance(record, dict) and record.get("id") in wanted
-                    and isinstance(record.get("text"), str)):
+            if (
+                isinstance(record, dict)
+                and record.get("id") in wanted
+                and isinstance(record.get("text"), str)
+            ):
                 found[record["id"]] = record["text"]
     return found
 
@@ -110,6 +113,9 @@ def segmented_predictions(model, rows, texts):
         article_sets[item] = result.labels
     missing = len({r["item"] for r in rows} - set(items))
     if missing:
-        log.warning("%d article items have no full text in the article files; "
-                    "their sentences are scored one by one", missing)
+        log.warning(
+            "%d article items have no full text in the article files; "
+            "their sentences are scored one by one",
+            missing,
+        )
     return by_index, article_sets

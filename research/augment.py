@@ -16,10 +16,27 @@ import random
 
 __all__ = ["AUGMENTERS", "augment_rows"]
 
-FURNITURE_PREFIXES = ("Photo: ", "VIDEO: ", "Watch: ", "UPDATE: ", "Read more: ", "(AFP) ",
-                      "AP - ", "Reuters - ")
-FURNITURE_SUFFIXES = (" Photo: AFP", " (AFP)", " (Reuters)", " Read more", " Share this article",
-                      " - AP", " | Reuters", " Full story", " (Photo: Reuters)")
+FURNITURE_PREFIXES = (
+    "Photo: ",
+    "VIDEO: ",
+    "Watch: ",
+    "UPDATE: ",
+    "Read more: ",
+    "(AFP) ",
+    "AP - ",
+    "Reuters - ",
+)
+FURNITURE_SUFFIXES = (
+    " Photo: AFP",
+    " (AFP)",
+    " (Reuters)",
+    " Read more",
+    " Share this article",
+    " - AP",
+    " | Reuters",
+    " Full story",
+    " (Photo: Reuters)",
+)
 #: Fewest words a sentence needs before it is cut short (shorter ones lose their meaning).
 TRUNCATE_MIN_WORDS = 8
 

@@ -105,9 +105,15 @@ def _cmd_export(args):
 def _cmd_weak(args):
     from research.weak import weak_dataset
 
-    summary = weak_dataset(args.corpus, args.labelled, args.output, exclude_ids=args.exclude_ids,
-                           max_per_label=args.max_per_label, model_dir=args.model,
-                           min_score=args.min_score)
+    summary = weak_dataset(
+        args.corpus,
+        args.labelled,
+        args.output,
+        exclude_ids=args.exclude_ids,
+        max_per_label=args.max_per_label,
+        model_dir=args.model,
+        min_score=args.min_score,
+    )
     print(json.dumps({k: summary[k] for k in ("labels", "skipped", "weights")}))
     print(args.output)
     return 0
@@ -135,8 +141,10 @@ def _cmd_corpus(args):
         pairs = eval_overlap(args.path, args.against, threshold=args.threshold)
         for score, eval_id, article_id, k in pairs:
             print(f"{score:.3f}  {eval_id}  ~  {article_id}#{k}")
-        print(f"{args.path}: {len(pairs)} sentences of {args.against} have a corpus sentence "
-              f"at TF-IDF cosine >= {args.threshold}")
+        print(
+            f"{args.path}: {len(pairs)} sentences of {args.against} have a corpus sentence "
+            f"at TF-IDF cosine >= {args.threshold}"
+        )
         return 1 if pairs else 0
     problems = validate_corpus(args.path)
     for problem in problems:
@@ -181,9 +189,14 @@ def build_parser():
     p.add_argument("--model", required=True, type=Path)
     p.add_argument("--data", required=True, type=Path)
     p.add_argument("--output", type=Path, help="write metrics and predictions to this new folder")
-    p.add_argument("--articles", nargs="+", type=Path, metavar="JSONL",
-                   help="full texts ({id, text}) of the data's article items: score them by "
-                   "segmenting and labelling the whole text")
+    p.add_argument(
+        "--articles",
+        nargs="+",
+        type=Path,
+        metavar="JSONL",
+        help="full texts ({id, text}) of the data's article items: score them by "
+        "segmenting and labelling the whole text",
+    )
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -193,8 +206,12 @@ def build_parser():
     p.add_argument("--input", default="-", help="file, or - for stdin")
     p.add_argument("--output", default="-", help="file, or - for stdout")
     p.add_argument("--batch-size", type=int, default=2048, help="records held in memory at once")
-    p.add_argument("--jobs", type=int, default=1, help="processes per batch (-1: all cores; "
-                   "pays off with --batch-size 40000 or more)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes per batch (-1: all cores; pays off with --batch-size 40000 or more)",
+    )
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_predict)
 
@@ -207,24 +224,45 @@ def build_parser():
     p = sub.add_parser("weak", help="weakly label unlabelled news (labelling functions or a model)")
     p.add_argument("--corpus", nargs="+", required=True, type=Path, help="unlabelled JSONL files")
     p.add_argument("--exclude-ids", type=Path, help="ids never to use (held-out evaluation items)")
-    p.add_argument("--labelled", type=Path, default=Path("seeds/corpus.jsonl"),
-                   help="corpus whose train split weighs the labelling functions")
+    p.add_argument(
+        "--labelled",
+        type=Path,
+        default=Path("seeds/corpus.jsonl"),
+        help="corpus whose train split weighs the labelling functions",
+    )
     p.add_argument("--output", type=Path, required=True)
     p.add_argument("--max-per-label", type=int, default=3000)
     p.add_argument("--model", type=Path, help="label with this trained model instead of the LFs")
-    p.add_argument("--min-score", type=float, default=0.9,
-                   help="with --model: keep sentences whose top probability is at least this")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=0.9,
+        help="with --model: keep sentences whose top probability is at least this",
+    )
     p.set_defaults(func=_cmd_weak)
 
     p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
     p.add_argument("action", choices=("stats", "validate", "add", "overlap"))
     p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
-    p.add_argument("--records", nargs="+", type=Path, metavar="JSONL",
-                   help="add: authoring records {id, meta, paragraphs} to assemble and append")
-    p.add_argument("--against", type=Path, metavar="JSONL",
-                   help="overlap: an evaluation file whose sentences the corpus must not echo")
-    p.add_argument("--threshold", type=float, default=0.5,
-                   help="overlap: TF-IDF cosine at which a pair is reported (default 0.5)")
+    p.add_argument(
+        "--records",
+        nargs="+",
+        type=Path,
+        metavar="JSONL",
+        help="add: authoring records {id, meta, paragraphs} to assemble and append",
+    )
+    p.add_argument(
+        "--against",
+        type=Path,
+        metavar="JSONL",
+        help="overlap: an evaluation file whose sentences the corpus must not echo",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="overlap: TF-IDF cosine at which a pair is reported (default 0.5)",
+    )
     p.set_defaults(func=_cmd_corpus)
     return parser
 

@@ -17,8 +17,15 @@ from pathlib import Path
 
 from research.errors import ConfigError
 
-__all__ = ["DataConfig", "DecisionConfig", "EvalConfig", "ExperimentConfig", "ModelConfig",
-           "TrainConfig", "load_config"]
+__all__ = [
+    "DataConfig",
+    "DecisionConfig",
+    "EvalConfig",
+    "ExperimentConfig",
+    "ModelConfig",
+    "TrainConfig",
+    "load_config",
+]
 
 UNITS = ("sentence", "article")
 STRATEGIES = ("split", "group_kfold")
@@ -226,11 +233,15 @@ def _check_augment(rates, where):
 
     for name, rate in rates.items():
         if name not in AUGMENTERS:
-            raise ConfigError(f"{where}: unknown key 'data.augment.{name}' "
-                              f"(augmenters: {', '.join(sorted(AUGMENTERS))})")
+            raise ConfigError(
+                f"{where}: unknown key 'data.augment.{name}' "
+                f"(augmenters: {', '.join(sorted(AUGMENTERS))})"
+            )
         if not _type_ok(rate, float) or not 0 < rate <= 1:
-            raise ConfigError(f"{where}: 'data.augment.{name}' must be a share of training "
-                              f"rows between 0 (excluded) and 1, got {rate!r}")
+            raise ConfigError(
+                f"{where}: 'data.augment.{name}' must be a share of training "
+                f"rows between 0 (excluded) and 1, got {rate!r}"
+            )
 
 
 def _resolve(cfg, base):

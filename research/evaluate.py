@@ -61,8 +61,14 @@ def evaluate_model(
     name = Path(data_path).stem
     metrics = {
         name: evaluate_predictions(
-            examples, preds, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed,
-            proba=proba, classes=model.labels, segmented=segmented,
+            examples,
+            preds,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            seed=seed,
+            proba=proba,
+            classes=model.labels,
+            segmented=segmented,
         )
     }
     slices = slice_scores(dataset, examples.labels, preds)
@@ -137,15 +143,19 @@ def _in_article_rows(model, dataset, examples, proba):
         new_article = group != previous_group
         if new_article:
             sizes.append(0)
-        gap = (starts[i] - previous_end if isinstance(starts[i], int)
-               and isinstance(previous_end, int) else 1)
+        gap = (
+            starts[i] - previous_end
+            if isinstance(starts[i], int) and isinstance(previous_end, int)
+            else 1
+        )
         breaks.append(new_article or gap >= 2)
         sizes[-1] += 1
         index.append(i)
         previous_group, previous_end = group, ends[i]
     if index:
-        proba[index] = model.predict_proba_in_articles([examples.texts[i] for i in index],
-                                                       sizes, breaks)
+        proba[index] = model.predict_proba_in_articles(
+            [examples.texts[i] for i in index], sizes, breaks
+        )
 
 
 #: Columns whose values split an evaluation file into reported slices.
@@ -171,10 +181,17 @@ def slice_scores(dataset, labels, preds):
             pred = [preds[i] for i in index]
             out[f"{column}={value}"] = {
                 "n": len(index),
-                "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True))
-                                  / len(index), 6),
-                "macro_f1": round(float(f1_score(gold, pred, labels=sorted(set(gold)),
-                                                 average="macro", zero_division=0)), 6),
+                "accuracy": round(
+                    sum(g == p for g, p in zip(gold, pred, strict=True)) / len(index), 6
+                ),
+                "macro_f1": round(
+                    float(
+                        f1_score(
+                            gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0
+                        )
+                    ),
+                    6,
+                ),
             }
     return out
 
@@ -191,8 +208,9 @@ def _score_segmented(model, dataset, examples, articles, preds, proba):
         raise DataError("--articles needs 'start', 'end' and 'kind' columns in the data")
     rows = [
         {"index": i, "item": examples.groups[i], "start": a, "end": b}
-        for i, (kind, a, b) in enumerate(zip(dataset["kind"], dataset["start"], dataset["end"],
-                                             strict=True))
+        for i, (kind, a, b) in enumerate(
+            zip(dataset["kind"], dataset["start"], dataset["end"], strict=True)
+        )
         if kind == "article" and isinstance(a, int) and isinstance(b, int)
     ]
     texts = read_article_texts(articles, {r["item"] for r in rows})
@@ -200,8 +218,11 @@ def _score_segmented(model, dataset, examples, articles, preds, proba):
     for i, sentence in by_index.items():
         preds[i] = sentence.label
         proba[i] = [sentence.scores[label] for label in model.labels]
-    return [(examples.articles[g]["labels"], article_sets[g]) for g in sorted(article_sets)
-            if g in examples.articles]
+    return [
+        (examples.articles[g]["labels"], article_sets[g])
+        for g in sorted(article_sets)
+        if g in examples.articles
+    ]
 
 
 def export_model(run_or_model_dir, output, *, fmt="skops"):

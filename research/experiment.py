@@ -116,8 +116,9 @@ def _article_sets(subset, preds):
     )
 
 
-def evaluate_predictions(subset, preds, *, n_bootstrap, confidence, seed, segmented=None,
-                         proba=None, classes=None):
+def evaluate_predictions(
+    subset, preds, *, n_bootstrap, confidence, seed, segmented=None, proba=None, classes=None
+):
     """Sentence and article scores for one evaluated split (and ECE when ``proba`` is given)."""
     from research.metrics import article_scores, expected_calibration_error, sentence_scores
 
@@ -209,8 +210,10 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     timings["load"] = time.perf_counter() - started
     folds = list(_eval_sets(cfg, examples, seed))
     if cfg.decision.tune and cfg.decision.split not in examples.splits:
-        raise DataError(f"no examples in decision split '{cfg.decision.split}'; the data has "
-                        f"{sorted(set(examples.splits))}")
+        raise DataError(
+            f"no examples in decision split '{cfg.decision.split}'; the data has "
+            f"{sorted(set(examples.splits))}"
+        )
     info = {
         "command": list(command),
         "config_file": cfg.source,
@@ -302,8 +305,13 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         decision = _tune(cfg, estimator, examples)
         timings["fit"] += time.perf_counter() - t
     headline = next(iter(metrics))
-    results = {"metrics": metrics, "predictions": predictions, "headline": headline,
-               "decision": decision, "augmented": augmented}
+    results = {
+        "metrics": metrics,
+        "predictions": predictions,
+        "headline": headline,
+        "decision": decision,
+        "augmented": augmented,
+    }
     return results, estimator
 
 
@@ -313,14 +321,21 @@ def _tune(cfg, estimator, examples):
         return None
     mask = np.asarray(examples.splits, dtype=object) == cfg.decision.split
     if not mask.any():
-        raise DataError(f"no examples in decision split '{cfg.decision.split}'; the data has "
-                        f"{sorted(set(examples.splits))}")
+        raise DataError(
+            f"no examples in decision split '{cfg.decision.split}'; the data has "
+            f"{sorted(set(examples.splits))}"
+        )
     subset = examples.subset(mask)
     _, proba = _predict(estimator, subset)
-    chosen = tune_offsets(subset.labels, proba, [str(c) for c in estimator.classes_],
-                          min_gain=cfg.decision.min_gain)
-    log.info("decision offsets on %s: macro-F1 %.3f -> %.3f", cfg.decision.split,
-             chosen["macro_f1_before"], chosen["macro_f1_after"])
+    chosen = tune_offsets(
+        subset.labels, proba, [str(c) for c in estimator.classes_], min_gain=cfg.decision.min_gain
+    )
+    log.info(
+        "decision offsets on %s: macro-F1 %.3f -> %.3f",
+        cfg.decision.split,
+        chosen["macro_f1_before"],
+        chosen["macro_f1_after"],
+    )
     return {"chosen_on": cfg.decision.split, **chosen}
 
 

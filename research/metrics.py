@@ -214,7 +214,8 @@ def expected_calibration_error(y_true, proba, classes, n_bins=15):
         return 0.0
     confidence = proba.max(axis=1)
     correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(
-        y_true, dtype=object)
+        y_true, dtype=object
+    )
     bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
     total = 0.0
     for b in np.unique(bins):

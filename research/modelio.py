@@ -62,8 +62,9 @@ TRUSTED_TYPES = (
 #: scikit-learn package (``all_estimators``), and walking these imports the library behind
 #: them: with torch installed (the encoder extra), that costs every fresh load_model about
 #: 1.7 s and 185 MB although no model here uses torch arrays.
-_ARRAY_ADAPTERS = tuple(f"sklearn.externals.array_api_compat.{name}"
-                        for name in ("torch", "cupy", "dask"))
+_ARRAY_ADAPTERS = tuple(
+    f"sklearn.externals.array_api_compat.{name}" for name in ("torch", "cupy", "dask")
+)
 
 
 def _skops_io():

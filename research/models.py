@@ -106,18 +106,30 @@ def tfidf_logreg_v2(
 ):
     """As v1, but cue categories are pseudo-words of the word vectorizer (one tokenization
     instead of two: about 1.7x faster to predict) and their weights are TF-IDF weights."""
-    word = TfidfVectorizer(analyzer=NewsAnalyzer(tuple(word_ngrams), cues), min_df=min_df,
-                           max_features=max_features, sublinear_tf=True, lowercase=False,
-                           token_pattern=None)
+    word = TfidfVectorizer(
+        analyzer=NewsAnalyzer(tuple(word_ngrams), cues),
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+        lowercase=False,
+        token_pattern=None,
+    )
     features = word
     if char_ngrams is not None:
-        features = FeatureUnion([("word", word), ("char", _features(None, char_ngrams, min_df,
-                                                                     max_features, False))])
-    return Pipeline([
-        ("features", features),
-        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter,
-                                   random_state=random_state)),
-    ])
+        features = FeatureUnion(
+            [("word", word), ("char", _features(None, char_ngrams, min_df, max_features, False))]
+        )
+    return Pipeline(
+        [
+            ("features", features),
+            (
+                "clf",
+                LogisticRegression(
+                    C=C, class_weight=class_weight, max_iter=max_iter, random_state=random_state
+                ),
+            ),
+        ]
+    )
 
 
 def tfidf_logreg_v3(
@@ -133,14 +145,29 @@ def tfidf_logreg_v3(
     """Word n-grams plus the v2 lexicon's cue categories and conjunctions
     (:class:`research.lexicon.CueAnalyzer`), logistic regression fitted by Newton-CG
     (the same optimum as lbfgs on these features, ten times faster to reach)."""
-    word = CompactTfidfVectorizer(analyzer=CueAnalyzer(tuple(word_ngrams)), min_df=min_df,
-                                  max_features=max_features, sublinear_tf=True,
-                                  lowercase=False, token_pattern=None)
-    return Pipeline([
-        ("features", word),
-        ("clf", LogisticRegression(C=C, class_weight=class_weight, solver="newton-cg",
-                                   max_iter=max_iter, random_state=random_state)),
-    ])
+    word = CompactTfidfVectorizer(
+        analyzer=CueAnalyzer(tuple(word_ngrams)),
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+        lowercase=False,
+        token_pattern=None,
+    )
+    return Pipeline(
+        [
+            ("features", word),
+            (
+                "clf",
+                LogisticRegression(
+                    C=C,
+                    class_weight=class_weight,
+                    solver="newton-cg",
+                    max_iter=max_iter,
+                    random_state=random_state,
+                ),
+            ),
+        ]
+    )
 
 
 def linear_svm_v1(
@@ -201,26 +228,43 @@ def hashing_sgd_v1(
     Every feature step is stateless, so the experiment trains it with ``partial_fit`` over
     batches (``[train] batch_size`` and ``epochs``) and memory does not grow with the data.
     """
-    parts = [("word", HashingVectorizer(ngram_range=tuple(word_ngrams), n_features=n_features,
-                                        alternate_sign=False, norm="l2"))]
+    parts = [
+        (
+            "word",
+            HashingVectorizer(
+                ngram_range=tuple(word_ngrams),
+                n_features=n_features,
+                alternate_sign=False,
+                norm="l2",
+            ),
+        )
+    ]
     if cues:
         parts.append(("cues", CueFeatures()))
-    return Pipeline([
-        ("features", FeatureUnion(parts)),
-        ("clf", SGDClassifier(loss="log_loss", alpha=alpha, random_state=random_state)),
-    ])
+    return Pipeline(
+        [
+            ("features", FeatureUnion(parts)),
+            ("clf", SGDClassifier(loss="log_loss", alpha=alpha, random_state=random_state)),
+        ]
+    )
 
 
 def _context_model(kind, random_state):
     if kind == "logreg":
         # Scaled inputs: probabilities, counts and positions on one scale, so the solver
         # converges in a few iterations instead of hundreds.
-        return Pipeline([("scale", StandardScaler()),
-                         ("clf", LogisticRegression(C=1.0, max_iter=500,
-                                                    random_state=random_state))])
+        return Pipeline(
+            [
+                ("scale", StandardScaler()),
+                ("clf", LogisticRegression(C=1.0, max_iter=500, random_state=random_state)),
+            ]
+        )
     if kind == "hgb":
         return HistGradientBoostingClassifier(
-            max_iter=150, learning_rate=0.08, max_leaf_nodes=15, l2_regularization=1.0,
+            max_iter=150,
+            learning_rate=0.08,
+            max_leaf_nodes=15,
+            l2_regularization=1.0,
             random_state=random_state,
         )
     raise ConfigError(f"model.params.context must be 'hgb' or 'logreg', got {kind!r}")
@@ -239,11 +283,17 @@ def tfidf_context_v1(
 ):
     """tfidf_logreg.v3 for single sentences, plus an article-context stage
     (:class:`research.context.ArticleContextClassifier`) for sentences inside articles."""
-    sentence = tfidf_logreg_v3(word_ngrams=word_ngrams, min_df=min_df,
-                               max_features=max_features, C=C, class_weight=class_weight,
-                               random_state=random_state)
-    return ArticleContextClassifier(sentence, _context_model(context, random_state),
-                                    n_folds=n_folds)
+    sentence = tfidf_logreg_v3(
+        word_ngrams=word_ngrams,
+        min_df=min_df,
+        max_features=max_features,
+        C=C,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model(context, random_state), n_folds=n_folds
+    )
 
 
 def minilm_logreg_v1(
@@ -260,15 +310,30 @@ def minilm_logreg_v1(
     embed = SentenceEmbedder(encoder=encoder)
     features = embed
     if words:
-        vectorizer = CompactTfidfVectorizer(analyzer=CueAnalyzer((1, 2)), min_df=2,
-                                            max_features=100_000, sublinear_tf=True,
-                                            lowercase=False, token_pattern=None)
+        vectorizer = CompactTfidfVectorizer(
+            analyzer=CueAnalyzer((1, 2)),
+            min_df=2,
+            max_features=100_000,
+            sublinear_tf=True,
+            lowercase=False,
+            token_pattern=None,
+        )
         features = FeatureUnion([("embed", embed), ("words", vectorizer)])
-    return Pipeline([
-        ("features", features),
-        ("clf", LogisticRegression(C=C, class_weight=class_weight, solver="newton-cg",
-                                   max_iter=max_iter, random_state=random_state)),
-    ])
+    return Pipeline(
+        [
+            ("features", features),
+            (
+                "clf",
+                LogisticRegression(
+                    C=C,
+                    class_weight=class_weight,
+                    solver="newton-cg",
+                    max_iter=max_iter,
+                    random_state=random_state,
+                ),
+            ),
+        ]
+    )
 
 
 def minilm_context_v1(
@@ -281,10 +346,12 @@ def minilm_context_v1(
 ):
     """minilm_logreg.v1 (embeddings beside the v2 word features) for single sentences, plus
     the article-context stage of tfidf_context.v1."""
-    sentence = minilm_logreg_v1(encoder=encoder, words=True, C=C, class_weight=class_weight,
-                                random_state=random_state)
-    return ArticleContextClassifier(sentence, _context_model("logreg", random_state),
-                                    n_folds=n_folds)
+    sentence = minilm_logreg_v1(
+        encoder=encoder, words=True, C=C, class_weight=class_weight, random_state=random_state
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model("logreg", random_state), n_folds=n_folds
+    )
 
 
 def minilm_finetune_v1(
@@ -299,9 +366,15 @@ def minilm_finetune_v1(
 ):
     """The packaged encoder fine-tuned end to end with a linear head
     (:class:`research.finetune.FineTunedEncoder`); sentences one by one."""
-    return FineTunedEncoder(encoder=encoder, epochs=epochs, batch_size=batch_size,
-                            learning_rate=learning_rate, max_length=max_length,
-                            class_weight=class_weight, random_state=random_state)
+    return FineTunedEncoder(
+        encoder=encoder,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_length=max_length,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
 
 
 def minilm_finetune_context_v1(
@@ -318,11 +391,18 @@ def minilm_finetune_context_v1(
     """minilm_finetune.v1 for single sentences plus the article-context stage of
     tfidf_context.v1 (fitted on out-of-fold probabilities: the encoder is fine-tuned
     ``n_folds + 1`` times, about 40 minutes on 2 cores)."""
-    sentence = minilm_finetune_v1(encoder=encoder, epochs=epochs, batch_size=batch_size,
-                                  learning_rate=learning_rate, max_length=max_length,
-                                  class_weight=class_weight, random_state=random_state)
-    return ArticleContextClassifier(sentence, _context_model("logreg", random_state),
-                                    n_folds=n_folds)
+    sentence = minilm_finetune_v1(
+        encoder=encoder,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_length=max_length,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model("logreg", random_state), n_folds=n_folds
+    )
 
 
 MODELS = {

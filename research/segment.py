@@ -141,7 +141,7 @@ _DATELINE = re.compile(
     """,
     re.VERBOSE,
 )
-_QUOTE = re.compile("[“”\"]")
+_QUOTE = re.compile('[“”"]')
 #: A quotation longer than this is not kept in one span (an unclosed quote, most likely).
 QUOTE_MAX = 500
 #: A line shorter than this is never a hard-wrapped part of a longer sentence.
@@ -157,8 +157,12 @@ def _blocks(text):
         if start is not None:
             gap = text[end : match.start()]
             head = line.lstrip()
-            wrapped = (gap == "\n" and last.islower() and head[:1].islower()
-                       and end - line_start >= WRAP_MIN)
+            wrapped = (
+                gap == "\n"
+                and last.islower()
+                and head[:1].islower()
+                and end - line_start >= WRAP_MIN
+            )
             if not wrapped:
                 yield start, end
                 start, last = None, ""

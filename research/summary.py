@@ -14,8 +14,15 @@ def _ci(ci):
 
 def metrics_table(metrics):
     """Return a Markdown table of the splits in ``metrics`` (the ``splits`` of metrics.json)."""
-    head = ["split", "n", "macro-F1 (95% CI)", "accuracy", *SENTENCE_LABELS, "article micro-F1",
-            "ECE"]
+    head = [
+        "split",
+        "n",
+        "macro-F1 (95% CI)",
+        "accuracy",
+        *SENTENCE_LABELS,
+        "article micro-F1",
+        "ECE",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for split, levels in metrics.items():
         s = levels["sentence"]
@@ -38,12 +45,14 @@ def slices_table(metrics):
     lines = []
     for split, levels in metrics.items():
         for name, r in levels.get("slices", {}).items():
-            lines.append(f"| {split} | {name} | {r['n']} | {r['accuracy']:.3f} | "
-                         f"{r['macro_f1']:.3f} |")
+            lines.append(
+                f"| {split} | {name} | {r['n']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} |"
+            )
     if not lines:
         return ""
-    return "\n".join(["| split | slice | n | accuracy | macro-F1 |", "|---|---|---|---|---|",
-                      *lines])
+    return "\n".join(
+        ["| split | slice | n | accuracy | macro-F1 |", "|---|---|---|---|---|", *lines]
+    )
 
 
 def headline_lines(run_dir):

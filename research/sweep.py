@@ -38,10 +38,12 @@ def _set(cfg, dotted, value, where):
         if parts[1] not in {f.name for f in dataclasses.fields(section)}:
             raise ConfigError(f"{where}: sweep key '{dotted}' is not a config key")
         value = tuple(value) if isinstance(value, list) else value
-        return dataclasses.replace(cfg, **{parts[0]: dataclasses.replace(section,
-                                                                         **{parts[1]: value})})
-    raise ConfigError(f"{where}: sweep key '{dotted}' must look like 'model.params.C' or "
-                      "'eval.bootstrap'")
+        return dataclasses.replace(
+            cfg, **{parts[0]: dataclasses.replace(section, **{parts[1]: value})}
+        )
+    raise ConfigError(
+        f"{where}: sweep key '{dotted}' must look like 'model.params.C' or 'eval.bootstrap'"
+    )
 
 
 def _slug(value):
@@ -61,17 +63,21 @@ def expand_sweep(cfg):
             variant = _set(variant, key, value, cfg.source)
         check_model_config(variant.model, cfg.source)
         suffix = "_".join(f"{k.split('.')[-1]}={_slug(v)}" for k, v in point.items())
-        points.append((dataclasses.replace(variant, name=f"{cfg.name}_{suffix}", sweep={}),
-                       point))
+        points.append((dataclasses.replace(variant, name=f"{cfg.name}_{suffix}", sweep={}), point))
     return points
 
 
 def _one(cfg, seed, point, config_text, output_dir):
     from research.experiment import run_experiment
 
-    return run_experiment(cfg, seed, command=("research", "sweep", cfg.source),
-                          config_text=config_text, output_dir=output_dir,
-                          extra={"sweep_point": point})
+    return run_experiment(
+        cfg,
+        seed,
+        command=("research", "sweep", cfg.source),
+        config_text=config_text,
+        output_dir=output_dir,
+        extra={"sweep_point": point},
+    )
 
 
 def run_sweep(path, *, n_jobs=2, scheduler=None, output_dir=None, quiet=False):
@@ -80,15 +86,25 @@ def run_sweep(path, *, n_jobs=2, scheduler=None, output_dir=None, quiet=False):
 
     cfg = load_config(path)
     text = Path(path).read_text(encoding="utf-8")
-    tasks = [delayed(_one)(variant, seed, point, text, output_dir)
-             for variant, point in expand_sweep(cfg) for seed in cfg.seeds]
+    tasks = [
+        delayed(_one)(variant, seed, point, text, output_dir)
+        for variant, point in expand_sweep(cfg)
+        for seed in cfg.seeds
+    ]
     if scheduler is None:
-        return list(progress(Parallel(n_jobs=n_jobs, return_as="generator")(tasks),
-                             total=len(tasks), desc="runs", unit="run"))
+        return list(
+            progress(
+                Parallel(n_jobs=n_jobs, return_as="generator")(tasks),
+                total=len(tasks),
+                desc="runs",
+                unit="run",
+            )
+        )
     try:
         from dask.distributed import Client
     except ImportError:
-        raise ConfigError("--scheduler needs dask.distributed: pip install 'research[dask]'") \
-            from None
+        raise ConfigError(
+            "--scheduler needs dask.distributed: pip install 'research[dask]'"
+        ) from None
     with Client(scheduler, timeout="10s") as client, parallel_backend("dask", client=client):
         return list(Parallel(n_jobs=n_jobs)(tasks))

@@ -37,42 +37,91 @@ _ATTACK_WORDS = (
 _ATTACK = f"(?:{_ATTACK_WORDS})"
 _I = re.IGNORECASE
 LABELLING_FUNCTIONS = {
-    "claimed_responsibility": ("attribution", re.compile(
-        r"claim(?:ed|s|ing)? (?:of )?responsibility|responsibility for the " + _ATTACK, _I)),
-    "unclaimed": ("attribution", re.compile(
-        r"\bno (?:group|one|organi[sz]ation|side)\b.{0,40}\bclaim|not (?:immediately )?clear who"
-        r"|\bunclaimed\b", _I)),
-    "blamed_for_attack": ("attribution", re.compile(
-        r"\b(?:blamed|blames|accused|accuses|attributed)\b.{0,80}\b" + _ATTACK, _I)),
-    "suspects_for_attack": ("attribution", re.compile(
-        r"\b(?:arrested|charged|indicted|convicted|detained)\b.{0,80}\b" + _ATTACK, _I)),
-    "denied_attack": ("official_denial", re.compile(
-        r"\b(?:denied|denies|deny|rejected|dismissed)\b.{0,80}\b(?:" + _ATTACK_WORDS
-        + r"|involvement|responsib|casualt|killed|carried out|role)", _I)),
-    "no_knowledge": ("official_denial", re.compile(
-        r"\bnot aware of\b|\b(?:could|can)(?:not|n't| not) confirm\b|\bno (?:information|"
-        r"knowledge) (?:about|of)\b|\b(?:refused|declined) to confirm\b", _I)),
-    "casualties_now": ("attack_report", re.compile(
-        r"\b(?:killed|wounded|injured)\b.{0,50}\b(?:on|late|early) (?:monday|tuesday|wednesday"
-        r"|thursday|friday|saturday|sunday)|\b(?:today|yesterday|overnight)\b.{0,60}\b"
-        r"(?:killed|wounded|exploded|attacked)", _I)),
-    "attack_verbs": ("attack_report", re.compile(
-        r"\b(?:exploded|detonated|opened fire|stormed|ambushed|shelled|were killed|was killed"
-        r"|were wounded)\b", _I)),
-    "history": ("background_context", re.compile(
-        r"\b(?:in|since|until) (?:19|20)\d\d\b|\byears? ago\b|\bdecades?\b|\blast year\b|"
-        r"\banniversary\b|\bhistory\b", _I)),
-    "reaction_threat": ("background_context", re.compile(
-        r"\b(?:condemned|vowed|threatened|warned|urged|peace talks|ceasefire)\b", _I)),
-    "furniture": ("other", re.compile(
-        r"^(?:reporting by|editing by|writing by|additional reporting|file photo|photo:|click|"
-        r"share this|follow us|copyright|all rights reserved|advertisement|related:)", _I)),
+    "claimed_responsibility": (
+        "attribution",
+        re.compile(
+            r"claim(?:ed|s|ing)? (?:of )?responsibility|responsibility for the " + _ATTACK, _I
+        ),
+    ),
+    "unclaimed": (
+        "attribution",
+        re.compile(
+            r"\bno (?:group|one|organi[sz]ation|side)\b.{0,40}\bclaim"
+            r"|not (?:immediately )?clear who|\bunclaimed\b",
+            _I,
+        ),
+    ),
+    "blamed_for_attack": (
+        "attribution",
+        re.compile(r"\b(?:blamed|blames|accused|accuses|attributed)\b.{0,80}\b" + _ATTACK, _I),
+    ),
+    "suspects_for_attack": (
+        "attribution",
+        re.compile(r"\b(?:arrested|charged|indicted|convicted|detained)\b.{0,80}\b" + _ATTACK, _I),
+    ),
+    "denied_attack": (
+        "official_denial",
+        re.compile(
+            r"\b(?:denied|denies|deny|rejected|dismissed)\b.{0,80}\b(?:"
+            + _ATTACK_WORDS
+            + r"|involvement|responsib|casualt|killed|carried out|role)",
+            _I,
+        ),
+    ),
+    "no_knowledge": (
+        "official_denial",
+        re.compile(
+            r"\bnot aware of\b|\b(?:could|can)(?:not|n't| not) confirm\b|\bno (?:information|"
+            r"knowledge) (?:about|of)\b|\b(?:refused|declined) to confirm\b",
+            _I,
+        ),
+    ),
+    "casualties_now": (
+        "attack_report",
+        re.compile(
+            r"\b(?:killed|wounded|injured)\b.{0,50}\b(?:on|late|early) (?:monday|tuesday|wednesday"
+            r"|thursday|friday|saturday|sunday)|\b(?:today|yesterday|overnight)\b.{0,60}\b"
+            r"(?:killed|wounded|exploded|attacked)",
+            _I,
+        ),
+    ),
+    "attack_verbs": (
+        "attack_report",
+        re.compile(
+            r"\b(?:exploded|detonated|opened fire|stormed|ambushed|shelled|were killed|was killed"
+            r"|were wounded)\b",
+            _I,
+        ),
+    ),
+    "history": (
+        "background_context",
+        re.compile(
+            r"\b(?:in|since|until) (?:19|20)\d\d\b|\byears? ago\b|\bdecades?\b|\blast year\b|"
+            r"\banniversary\b|\bhistory\b",
+            _I,
+        ),
+    ),
+    "reaction_threat": (
+        "background_context",
+        re.compile(r"\b(?:condemned|vowed|threatened|warned|urged|peace talks|ceasefire)\b", _I),
+    ),
+    "furniture": (
+        "other",
+        re.compile(
+            r"^(?:reporting by|editing by|writing by|additional reporting|file photo|photo:|click|"
+            r"share this|follow us|copyright|all rights reserved|advertisement|related:)",
+            _I,
+        ),
+    ),
 }
 
 
 def _votes(text):
-    return [(name, label) for name, (label, pattern) in LABELLING_FUNCTIONS.items()
-            if pattern.search(text)]
+    return [
+        (name, label)
+        for name, (label, pattern) in LABELLING_FUNCTIONS.items()
+        if pattern.search(text)
+    ]
 
 
 def lf_weights(texts, labels, min_precision=0.5):
@@ -140,9 +189,16 @@ def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
             if voted is None or per_label[voted[0]] >= max_per_label:
                 continue
             per_label[voted[0]] += 1
-            rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
-                         "text": text[start:end], "label": voted[0],
-                         "score": voted[1], "source": source})
+            rows.append(
+                {
+                    "id": f"{record['id']}#{k}",
+                    "group": record["id"],
+                    "text": text[start:end],
+                    "label": voted[0],
+                    "score": voted[1],
+                    "source": source,
+                }
+            )
     log.info("weak labels: %s; skipped %s", dict(per_label), dict(skipped))
     return rows, dict(skipped)
 
@@ -163,9 +219,16 @@ def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=
             for k, sentence in enumerate(doc.sentences):
                 score = sentence.scores[sentence.label]
                 if score >= min_score:
-                    rows.append({"id": f"{record['id']}#{k}", "group": record["id"],
-                                 "text": sentence.text, "label": sentence.label,
-                                 "score": round(score, 4), "source": source})
+                    rows.append(
+                        {
+                            "id": f"{record['id']}#{k}",
+                            "group": record["id"],
+                            "text": sentence.text,
+                            "label": sentence.label,
+                            "score": round(score, 4),
+                            "source": source,
+                        }
+                    )
         pending.clear()
 
     for item in _records(paths, excluded, skipped):
@@ -173,13 +236,20 @@ def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=
         if len(pending) >= batch:
             flush()
     flush()
-    log.info("model labels: %s; skipped %s", dict(Counter(r["label"] for r in rows)),
-             dict(skipped))
+    log.info("model labels: %s; skipped %s", dict(Counter(r["label"] for r in rows)), dict(skipped))
     return rows, dict(skipped)
 
 
-def weak_dataset(corpora, labelled, output, *, exclude_ids=None, max_per_label=3000,
-                 model_dir=None, min_score=0.9):
+def weak_dataset(
+    corpora,
+    labelled,
+    output,
+    *,
+    exclude_ids=None,
+    max_per_label=3000,
+    model_dir=None,
+    min_score=0.9,
+):
     """Label ``corpora`` and write the sentence rows as JSONL.
 
     By default the labelling functions vote, weighed on the labelled corpus's train split;
@@ -197,24 +267,33 @@ def weak_dataset(corpora, labelled, output, *, exclude_ids=None, max_per_label=3
         from research.api import load_model
 
         model = load_model(model_dir)
-        weights = {"model": str(model_dir), "run_id": model.metadata.get("run_id"),
-                   "min_score": min_score}
-        rows, skipped = model_label_corpora(corpora, model, exclude_ids=exclude_ids,
-                                            min_score=min_score)
+        weights = {
+            "model": str(model_dir),
+            "run_id": model.metadata.get("run_id"),
+            "min_score": min_score,
+        }
+        rows, skipped = model_label_corpora(
+            corpora, model, exclude_ids=exclude_ids, min_score=min_score
+        )
     else:
         from research.corpus import read_corpus
 
         articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
-        texts = [a["text"][s["start"]:s["end"]] for a in articles for s in a["sentences"]]
+        texts = [a["text"][s["start"] : s["end"]] for a in articles for s in a["sentences"]]
         labels = [s["label"] for a in articles for s in a["sentences"]]
         weights = lf_weights(texts, labels)
-        rows, skipped = label_corpora(corpora, weights, exclude_ids=exclude_ids,
-                                      max_per_label=max_per_label)
+        rows, skipped = label_corpora(
+            corpora, weights, exclude_ids=exclude_ids, max_per_label=max_per_label
+        )
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    summary = {"weights": weights, "labels": dict(Counter(r["label"] for r in rows)),
-               "skipped": skipped, "corpora": [str(p) for p in corpora]}
+    summary = {
+        "weights": weights,
+        "labels": dict(Counter(r["label"] for r in rows)),
+        "skipped": skipped,
+        "corpora": [str(p) for p in corpora],
+    }
     output.with_suffix(".summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

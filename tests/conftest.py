@@ -20,8 +20,16 @@ def _cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
 
 
-def write_config(directory, body="", *, name="tiny", data=TINY_CORPUS, model="tfidf_logreg.v1",
-                 params='min_df = 1', evals='splits = ["test", "ood"]\nbootstrap = 50'):
+def write_config(
+    directory,
+    body="",
+    *,
+    name="tiny",
+    data=TINY_CORPUS,
+    model="tfidf_logreg.v1",
+    params="min_df = 1",
+    evals='splits = ["test", "ood"]\nbootstrap = 50',
+):
     """Write a small config into ``directory`` and return its path."""
     path = Path(directory) / f"{name}.toml"
     seeds = "" if body.startswith("seeds") else "seeds = [3]\n"

@@ -20,8 +20,10 @@ def _spans(cuts):
     return [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if a < b]
 
 
-@given(st.lists(st.integers(0, 200), min_size=2, max_size=30),
-       st.lists(st.integers(0, 200), min_size=2, max_size=30))
+@given(
+    st.lists(st.integers(0, 200), min_size=2, max_size=30),
+    st.lists(st.integers(0, 200), min_size=2, max_size=30),
+)
 def test_each_gold_span_takes_its_largest_overlap(gold_cuts, pred_cuts):
     gold, pred = _spans(gold_cuts), _spans(pred_cuts)
     if not gold or not pred:
@@ -41,11 +43,28 @@ def _eval_files(tmp_path):
     for article in ARTICLES[:3]:
         texts.append({"id": article["id"], "text": article["text"], "source": "tiny"})
         for k, s in enumerate(article["sentences"]):
-            rows.append({"sid": f"{article['id']}#{k}", "item": article["id"], "kind": "article",
-                         "start": s["start"], "end": s["end"],
-                         "text": article["text"][s["start"]:s["end"]], "label": s["label"]})
-    rows.append({"sid": "x#0", "item": "x", "kind": "snippet", "start": 0, "end": 20,
-                 "text": "Rebels shelled a town.", "label": "attack_report"})
+            rows.append(
+                {
+                    "sid": f"{article['id']}#{k}",
+                    "item": article["id"],
+                    "kind": "article",
+                    "start": s["start"],
+                    "end": s["end"],
+                    "text": article["text"][s["start"] : s["end"]],
+                    "label": s["label"],
+                }
+            )
+    rows.append(
+        {
+            "sid": "x#0",
+            "item": "x",
+            "kind": "snippet",
+            "start": 0,
+            "end": 20,
+            "text": "Rebels shelled a town.",
+            "label": "attack_report",
+        }
+    )
     data, corpus = tmp_path / "eval.jsonl", tmp_path / "texts.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in rows))
     corpus.write_text("not json\n" + "".join(json.dumps(t) + "\n" for t in texts))
@@ -61,8 +80,9 @@ def test_read_article_texts_keeps_only_wanted_ids(tmp_path):
 def test_segmented_evaluation_scores_articles_and_snippets(tiny_run, tmp_path):
     data, corpus = _eval_files(tmp_path)
     plain, _ = evaluate_model(tiny_run / "model", data)
-    segmented, out = evaluate_model(tiny_run / "model", data, articles=[corpus],
-                                    output=tmp_path / "out")
+    segmented, out = evaluate_model(
+        tiny_run / "model", data, articles=[corpus], output=tmp_path / "out"
+    )
     assert plain["eval"]["sentence"]["n"] == segmented["eval"]["sentence"]["n"]
     assert segmented["eval"]["article"]["n_articles"] == 3
     assert (out / "predictions.jsonl").is_file()
@@ -73,15 +93,35 @@ def test_segmented_evaluation_scores_articles_and_snippets(tiny_run, tmp_path):
 
 def test_cli_evaluate_takes_article_files(tiny_run, tmp_path, capsys):
     data, corpus = _eval_files(tmp_path)
-    code = main(["--quiet", "evaluate", "--model", str(tiny_run / "model"), "--data", str(data),
-                 "--articles", str(corpus)])
+    code = main(
+        [
+            "--quiet",
+            "evaluate",
+            "--model",
+            str(tiny_run / "model"),
+            "--data",
+            str(data),
+            "--articles",
+            str(corpus),
+        ]
+    )
     assert code == 0 and "| eval |" in capsys.readouterr().out
 
 
 def test_missing_article_file_is_a_data_error(tiny_run, tmp_path, capsys):
     data, _ = _eval_files(tmp_path)
-    code = main(["--quiet", "evaluate", "--model", str(tiny_run / "model"), "--data", str(data),
-                 "--articles", str(tmp_path / "nope.jsonl")])
+    code = main(
+        [
+            "--quiet",
+            "evaluate",
+            "--model",
+            str(tiny_run / "model"),
+            "--data",
+            str(data),
+            "--articles",
+            str(tmp_path / "nope.jsonl"),
+        ]
+    )
     assert code == 2 and "article file not found" in capsys.readouterr().err
 
 
@@ -89,15 +129,18 @@ def test_context_models_read_article_rows_in_their_articles(tmp_path):
     from research.experiment import run_config
     from tests.conftest import write_config
 
-    run_dir = run_config(write_config(tmp_path, model="tfidf_context.v1",
-                                      params="min_df = 1\nn_folds = 3"))[0]
+    run_dir = run_config(
+        write_config(tmp_path, model="tfidf_context.v1", params="min_df = 1\nn_folds = 3")
+    )[0]
     data, _ = _eval_files(tmp_path)
     rows = [json.loads(line) for line in data.open()]
     as_snippets = tmp_path / "snippets.jsonl"
     as_snippets.write_text("".join(json.dumps(dict(r, kind="snippet")) + "\n" for r in rows))
     in_context, _ = evaluate_model(run_dir / "model", data, output=tmp_path / "a")
     one_by_one, _ = evaluate_model(run_dir / "model", as_snippets, output=tmp_path / "b")
-    scores = [[json.loads(line)["scores"] for line in (tmp_path / d / "predictions.jsonl").open()]
-              for d in ("a", "b")]
+    scores = [
+        [json.loads(line)["scores"] for line in (tmp_path / d / "predictions.jsonl").open()]
+        for d in ("a", "b")
+    ]
     assert scores[0][-1] == scores[1][-1]  # the snippet row: same either way
     assert scores[0][:-1] != scores[1][:-1]  # article rows: read with their neighbours

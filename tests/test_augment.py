@@ -13,9 +13,12 @@ from research.errors import ConfigError
 from research.experiment import run_config
 from tests.conftest import write_config
 
-TEXTS = ["Gunmen attacked a bus in the north of the country on Monday morning.",
-         "The army denied that any soldier had fired on the crowd that day.",
-         "Share this", "Rebels claimed the bombing of the pipeline near the border town."] * 25
+TEXTS = [
+    "Gunmen attacked a bus in the north of the country on Monday morning.",
+    "The army denied that any soldier had fired on the crowd that day.",
+    "Share this",
+    "Rebels claimed the bombing of the pipeline near the border town.",
+] * 25
 LABELS = ["attack_report", "official_denial", "other", "attribution"] * 25
 
 
@@ -36,8 +39,9 @@ def test_furniture_is_never_added_to_other():
 
 
 def test_short_sentences_are_not_truncated():
-    rows, counts = augment_rows(["Share this", "Gunmen fired."], ["other", "attack_report"],
-                                {"truncate": 1.0}, seed=0)
+    rows, counts = augment_rows(
+        ["Share this", "Gunmen fired."], ["other", "attack_report"], {"truncate": 1.0}, seed=0
+    )
     assert rows == [] and counts == {"truncate": 0}
 
 
@@ -71,14 +75,25 @@ def test_bad_augment_tables_name_the_key(tmp_path, table, message):
     assert str(path) in str(caught.value)
 
 
-@pytest.mark.parametrize("evals", ['splits = ["test", "ood"]\nbootstrap = 0',
-                                   'strategy = "group_kfold"\nfolds = 3\nbootstrap = 0'])
+@pytest.mark.parametrize(
+    "evals",
+    [
+        'splits = ["test", "ood"]\nbootstrap = 0',
+        'strategy = "group_kfold"\nfolds = 3\nbootstrap = 0',
+    ],
+)
 def test_runs_record_copies_and_never_evaluate_them(tmp_path, evals):
-    path = write_config(tmp_path, model="tfidf_context.v1", params="min_df = 1\nn_folds = 2",
-                        evals=evals)
+    path = write_config(
+        tmp_path, model="tfidf_context.v1", params="min_df = 1\nn_folds = 2", evals=evals
+    )
     path.write_text(path.read_text().replace("[data]\n", "[data]\naugment = { furniture = 0.5 }\n"))
-    plain = write_config(tmp_path, name="plain", model="tfidf_context.v1",
-                         params="min_df = 1\nn_folds = 2", evals=evals)
+    plain = write_config(
+        tmp_path,
+        name="plain",
+        model="tfidf_context.v1",
+        params="min_df = 1\nn_folds = 2",
+        evals=evals,
+    )
     run, base = run_config(path)[0], run_config(plain)[0]
     counts = json.loads((run / "run.json").read_text())["data"]["augmented"]
     assert counts["furniture"] > 0

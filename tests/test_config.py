@@ -28,7 +28,7 @@ def test_default_config_exists_and_reads_only_project_data():
         ("seeds = 3", "", "'seeds' must be"),
         ("seeds = []", "", "'seeds' needs at least one seed"),
         ("name = [", "", "not valid TOML"),
-        ("", "C = \"big\"", "'model.params.C' must be float"),
+        ("", 'C = "big"', "'model.params.C' must be float"),
         ("", "colour = 2", "unknown key 'model.params.colour'"),
         ("", "random_state = 2", "unknown key 'model.params.random_state'"),
     ],
@@ -43,7 +43,7 @@ def test_config_errors_name_the_file_and_key(tmp_path, body, params, message):
 @pytest.mark.parametrize(
     ("evals", "message"),
     [
-        ("strategy = \"magic\"", "eval.strategy"),
+        ('strategy = "magic"', "eval.strategy"),
         ("folds = 0", "eval.folds"),
         ("bootstrap = -1", "eval.bootstrap"),
         ("confidence = 1.5", "eval.confidence"),

@@ -56,8 +56,9 @@ def test_fit_keeps_the_sklearn_contract(fitted):
 
 def test_single_sentences_use_the_sentence_model(fitted):
     model, texts, _ = fitted
-    np.testing.assert_array_equal(model.predict_proba(texts),
-                                  model.sentence_model_.predict_proba(texts))
+    np.testing.assert_array_equal(
+        model.predict_proba(texts), model.sentence_model_.predict_proba(texts)
+    )
 
 
 def test_articles_get_context_probabilities(fitted):
@@ -72,7 +73,7 @@ def test_label_article_reads_sentences_in_context(fitted):
     model, _, _ = fitted
     wrapped = Model(model, {"labels": list(model.classes_)})
     result = wrapped.label_article(ARTICLES[0]["text"])
-    assert all(ARTICLES[0]["text"][s.start:s.end] == s.text for s in result.sentences)
+    assert all(ARTICLES[0]["text"][s.start : s.end] == s.text for s in result.sentences)
     flat = [s.text for s in result.sentences]
     breaks = paragraph_breaks(ARTICLES[0]["text"], [(s.start, s.end) for s in result.sentences])
     in_context = model.predict_proba_articles(flat, [len(flat)], breaks)
@@ -90,8 +91,9 @@ def test_plain_estimators_fit_without_a_pipeline():
 
 
 def test_context_run_saves_reloads_and_predicts_identically(tmp_path):
-    run_dir = run_config(write_config(tmp_path, model="tfidf_context.v1",
-                                      params="min_df = 1\nn_folds = 3"))[0]
+    run_dir = run_config(
+        write_config(tmp_path, model="tfidf_context.v1", params="min_df = 1\nn_folds = 3")
+    )[0]
     model = load_model(run_dir / "model")
     text = ARTICLES[1]["text"]
     first = model.label_article(text)

@@ -28,8 +28,12 @@ def test_corpus_loads_with_datasets():
 
 def test_seed_article_is_annotated_with_all_four_labels():
     seed = next(json.loads(line) for line in CORPUS.open() if line.startswith('{"id": "seed-'))
-    assert seed["labels"] == ["attack_report", "attribution", "official_denial",
-                              "background_context"]
+    assert seed["labels"] == [
+        "attack_report",
+        "attribution",
+        "official_denial",
+        "background_context",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -61,11 +65,17 @@ def test_validator_catches_duplicate_ids_and_cross_split_duplicates(tmp_path):
 
 
 def _record(rid, region="sahel"):
-    return {"id": rid, "meta": {"region": region, "country": "", "date": "2020-01-01",
-                                "style": "wire"},
-            "paragraphs": [[[f"Headline of {rid} about a raid", "attack_report"]],
-                           [[f"Gunmen in {rid} killed four people on a quiet Sunday.",
-                             "attack_report"], ["Share this", "other"]]]}
+    return {
+        "id": rid,
+        "meta": {"region": region, "country": "", "date": "2020-01-01", "style": "wire"},
+        "paragraphs": [
+            [[f"Headline of {rid} about a raid", "attack_report"]],
+            [
+                [f"Gunmen in {rid} killed four people on a quiet Sunday.", "attack_report"],
+                ["Share this", "other"],
+            ],
+        ],
+    }
 
 
 def test_corpus_add_appends_and_keeps_existing_splits(tmp_path):
@@ -74,8 +84,12 @@ def test_corpus_add_appends_and_keeps_existing_splits(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_bytes(TINY_CORPUS.read_bytes())
     records = tmp_path / "new.jsonl"
-    records.write_text("".join(json.dumps(_record(f"n{k}", region)) + "\n"
-                               for k, region in enumerate(["sahel", "colombia", "sahel"])))
+    records.write_text(
+        "".join(
+            json.dumps(_record(f"n{k}", region)) + "\n"
+            for k, region in enumerate(["sahel", "colombia", "sahel"])
+        )
+    )
     before = {a["id"]: a["split"] for a in read_corpus(corpus)}
     new = add_articles(corpus, [records])
     after = {a["id"]: a["split"] for a in read_corpus(corpus)}
@@ -101,10 +115,15 @@ def test_eval_overlap_finds_near_copies_only(tmp_path):
     from research.corpus import eval_overlap
 
     article = json.loads(TINY_CORPUS.open().readline())
-    first = article["text"][article["sentences"][2]["start"]:article["sentences"][2]["end"]]
+    first = article["text"][article["sentences"][2]["start"] : article["sentences"][2]["end"]]
     evals = tmp_path / "eval.jsonl"
-    evals.write_text(json.dumps({"sid": "e1", "text": first}) + "\n"
-                     + json.dumps({"sid": "e2", "text": "Parliament passed the budget bill."})
-                     + "\n" + json.dumps({"sid": "e3", "text": "Share this"}) + "\n")
+    evals.write_text(
+        json.dumps({"sid": "e1", "text": first})
+        + "\n"
+        + json.dumps({"sid": "e2", "text": "Parliament passed the budget bill."})
+        + "\n"
+        + json.dumps({"sid": "e3", "text": "Share this"})
+        + "\n"
+    )
     pairs = eval_overlap(TINY_CORPUS, evals, threshold=0.9)
     assert [(p[1], p[2], p[3]) for p in pairs] == [("e1", article["id"], 2)]

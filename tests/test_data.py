@@ -8,9 +8,11 @@ import pytest
 from research.data import read_rows, to_examples
 from research.errors import DataError
 
-ROWS = [{"sentence": "Gunmen attacked a bus.", "gold": "attack_report", "doc": "d1"},
-        {"sentence": "The army denied it.", "gold": "official_denial", "doc": "d1"},
-        {"sentence": "Stocks rose.", "gold": "other", "doc": "d2"}]
+ROWS = [
+    {"sentence": "Gunmen attacked a bus.", "gold": "attack_report", "doc": "d1"},
+    {"sentence": "The army denied it.", "gold": "official_denial", "doc": "d1"},
+    {"sentence": "Stocks rose.", "gold": "other", "doc": "d2"},
+]
 MAPPING = {"text": "sentence", "label": "gold", "group": "doc"}
 
 

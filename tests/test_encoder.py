@@ -45,8 +45,12 @@ def test_embedder_stores_no_model_state(fake):
 
 def test_encoder_model_trains_and_predicts(fake):
     model = build_model(ModelConfig(name="minilm_logreg.v1", params={"words": True}), 0)
-    texts = ["Gunmen attacked a bus today.", "The army denied any attack.",
-             "Share this", "Rebels claimed the bombing."] * 3
+    texts = [
+        "Gunmen attacked a bus today.",
+        "The army denied any attack.",
+        "Share this",
+        "Rebels claimed the bombing.",
+    ] * 3
     labels = ["attack_report", "official_denial", "other", "attribution"] * 3
     assert len(model.fit(texts, labels).predict(texts)) == 12
 

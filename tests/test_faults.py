@@ -23,8 +23,12 @@ def start_run(config, **kwargs):
     """Start ``research run CONFIG`` with default SIGINT handling (a shell may ignore it)."""
     return subprocess.Popen(
         [sys.executable, "-m", "research", "--quiet", "run", str(config)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kwargs,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **kwargs,
     )
 
 

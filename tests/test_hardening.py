@@ -80,115 +80,335 @@ def edited(edit):
     return articles
 
 
-def config_text(*, name='"tiny"', seeds="[3]", top="", data=TINY_CORPUS, data_keys="",
-                model="tfidf_logreg.v1", params="min_df = 1",
-                evals='splits = ["test", "ood"]\nbootstrap = 20'):
-    return (f'name = {name}\nseeds = {seeds}\noutput_dir = "runs"\n{top}\n\n'
-            f'[data]\npath = "{data}"\n{data_keys}\n\n[model]\nname = "{model}"\n\n'
-            f"[model.params]\n{params}\n\n[eval]\n{evals}\n")
+def config_text(
+    *,
+    name='"tiny"',
+    seeds="[3]",
+    top="",
+    data=TINY_CORPUS,
+    data_keys="",
+    model="tfidf_logreg.v1",
+    params="min_df = 1",
+    evals='splits = ["test", "ood"]\nbootstrap = 20',
+):
+    return (
+        f'name = {name}\nseeds = {seeds}\noutput_dir = "runs"\n{top}\n\n'
+        f'[data]\npath = "{data}"\n{data_keys}\n\n[model]\nname = "{model}"\n\n'
+        f"[model.params]\n{params}\n\n[eval]\n{evals}\n"
+    )
 
 
 # --------------------------------------------------------------------------- configs
 
 T = "test_bad_config_is_one_line_exit_2_and_leaves_no_run"
 CONFIG_CASES = [
-    case(T, "toml_syntax", "TOML syntax error (unclosed list)", "exit 2: not valid TOML",
-         'name = "x"\nseeds = [3\n', "not valid TOML"),
-    case(T, "unknown_key", "unknown top-level key `colour`", "exit 2: unknown key 'colour'",
-         {"top": 'colour = "red"'}, "unknown key 'colour'"),
-    case(T, "misspelt_key", "misspelt key `[eval] bootstap`",
-         "exit 2: unknown key, did you mean 'eval.bootstrap'",
-         {"evals": 'splits = ["test"]\nbootstap = 20'}, "did you mean 'eval.bootstrap'"),
-    case(T, "misspelt_section", "misspelt section `[modle]`",
-         "exit 2: unknown key, did you mean 'model'",
-         {"top": '[modle]\nname = "x"'}, "did you mean 'model'"),
-    case(T, "unknown_model_param", "model parameter the factory does not take",
-         "exit 2: unknown key 'model.params.learning_rate'",
-         {"params": "learning_rate = 0.1"}, "unknown key 'model.params.learning_rate'"),
-    case(T, "missing_name", "config without the required `name`",
-         "exit 2: missing required key 'name'",
-         'seeds = [3]\n[data]\npath = "x.jsonl"\n', "missing required key 'name'"),
-    case(T, "section_not_table", "`data = \"file\"` instead of a `[data]` table",
-         "exit 2: 'data' must be a table", 'name = "x"\ndata = "c.jsonl"\n',
-         "'data' must be a table"),
-    case(T, "seeds_string", "wrong type: `seeds = \"13\"`", "exit 2: 'seeds' must be ...",
-         {"seeds": '"13"'}, "'seeds' must be"),
-    case(T, "bootstrap_string", "wrong type: `bootstrap = \"many\"`",
-         "exit 2: 'eval.bootstrap' must be int",
-         {"evals": 'splits = ["test"]\nbootstrap = "many"'}, "'eval.bootstrap' must be int"),
-    case(T, "test_size_string", "wrong type: `test_size = \"0.2\"`",
-         "exit 2: 'data.test_size' must be float",
-         {"data_keys": 'test_size = "0.2"'}, "'data.test_size' must be float"),
-    case(T, "param_string", "wrong type: `C = \"high\"`", "exit 2: 'model.params.C' must be float",
-         {"params": 'C = "high"'}, "'model.params.C' must be float"),
-    case(T, "empty_name", "`name = \"\"`", "exit 2: 'name' must not be empty",
-         {"name": '""'}, "'name' must not be empty"),
-    case(T, "name_with_slash", "`name = \"../escape\"` (would leave the output folder)",
-         "exit 2: 'name' names run directories: no '/' ...",
-         {"name": '"../escape"'}, "'name' names run directories"),
-    case(T, "no_seeds", "`seeds = []`", "exit 2: 'seeds' needs at least one seed",
-         {"seeds": "[]"}, "'seeds' needs at least one seed"),
-    case(T, "negative_seed", "`seeds = [-1]`", "exit 2: 'seeds' must be between 0 and 2^32-1",
-         {"seeds": "[-1]"}, "'seeds' must be between 0 and"),
-    case(T, "folds_zero", "`folds = 0`", "exit 2: 'eval.folds' must be at least 2",
-         {"evals": 'strategy = "group_kfold"\nfolds = 0'}, "'eval.folds' must be at least 2"),
-    case(T, "folds_negative", "`folds = -3`", "exit 2: 'eval.folds' must be at least 2",
-         {"evals": 'strategy = "group_kfold"\nfolds = -3'}, "'eval.folds' must be at least 2"),
-    case(T, "folds_over_articles", "`folds = 50` with 12 articles",
-         "exit 2: 12 articles cannot fill 50 folds",
-         {"evals": 'strategy = "group_kfold"\nfolds = 50'}, "cannot fill 50 folds"),
-    case(T, "bootstrap_negative", "`bootstrap = -1`", "exit 2: 'eval.bootstrap' must be 0 or more",
-         {"evals": 'splits = ["test"]\nbootstrap = -1'}, "'eval.bootstrap' must be 0 (off)"),
-    case(T, "test_size_zero", "`test_size = 0`", "exit 2: 'data.test_size' must be in (0, 1)",
-         {"data_keys": "test_size = 0"}, "'data.test_size' must be between 0 and 1"),
-    case(T, "test_size_negative", "`test_size = -0.2`",
-         "exit 2: 'data.test_size' must be in (0, 1)",
-         {"data_keys": "test_size = -0.2"}, "'data.test_size' must be between 0 and 1"),
-    case(T, "test_size_above_one", "`test_size = 1.5`",
-         "exit 2: 'data.test_size' must be in (0, 1)",
-         {"data_keys": "test_size = 1.5"}, "'data.test_size' must be between 0 and 1"),
-    case(T, "confidence_one", "`confidence = 1.0`", "exit 2: 'eval.confidence' must be in (0, 1)",
-         {"evals": 'splits = ["test"]\nconfidence = 1.0'}, "'eval.confidence' must be between"),
-    case(T, "min_df_zero", "`min_df = 0`", "exit 2: model cannot be fitted: min_df ...",
-         {"params": "min_df = 0"}, "cannot be fitted: The 'min_df' parameter"),
-    case(T, "min_df_negative", "`min_df = -2`", "exit 2: model cannot be fitted: min_df ...",
-         {"params": "min_df = -2"}, "cannot be fitted: The 'min_df' parameter"),
-    case(T, "train_batch_size_zero", "`[train] batch_size = 0`",
-         "exit 2: 'train.batch_size' must be at least 1",
-         {"top": "[train]\nbatch_size = 0"}, "'train.batch_size' must be at least 1"),
-    case(T, "ngram_range_reversed", "`word_ngrams = [2, 1]`", "exit 2: model cannot be fitted",
-         {"params": "word_ngrams = [2, 1]"}, "cannot be fitted"),
-    case(T, "C_negative", "`C = -1.0`", "exit 2: model cannot be fitted: C ...",
-         {"params": "C = -1.0"}, "cannot be fitted: The 'C' parameter"),
-    case(T, "unregistered_model", "`model.name = \"tfidf_logreg.v9\"` (not registered)",
-         "exit 2: unknown model ... (registered: ...)",
-         {"model": "tfidf_logreg.v9", "params": ""},
-         "unknown model 'model.name = tfidf_logreg.v9'"),
-    case(T, "unknown_strategy", "`strategy = \"kfold\"`", "exit 2: 'eval.strategy' must be one of",
-         {"evals": 'strategy = "kfold"'}, "'eval.strategy' must be one of"),
-    case(T, "unknown_unit", "`unit = \"paragraph\"`", "exit 2: 'data.unit' must be one of",
-         {"data_keys": 'unit = "paragraph"'}, "'data.unit' must be one of"),
-    case(T, "path_and_hub_id", "both `data.path` and `data.hub_id`",
-         "exit 2: give exactly one of data.path and data.hub_id",
-         {"data_keys": 'hub_id = "org/x"\nrevision = "abc"'}, "give exactly one of"),
-    case(T, "unknown_column_key", "`columns = {txt = \"sentence\"}`",
-         "exit 2: 'data.columns' keys must be among ...",
-         {"data_keys": 'columns = { txt = "sentence" }'}, "'data.columns' keys must be among"),
-    case(T, "eval_split_absent", "`splits = [\"nosuch\"]`, a split the data lacks",
-         "exit 2: no examples in eval split 'nosuch'",
-         {"evals": 'splits = ["nosuch"]'}, "no examples in eval split 'nosuch'"),
-    case(T, "non_utf8_config", "config file with non-UTF-8 bytes", "exit 2: cannot read config",
-         b'name = "caf\xe9"\n', "cannot read config"),
-    case(T, "decision_on_test", "`[decision] split = \"test\"`, an evaluated split",
-         "exit 2: 'decision.split' must not be an evaluated split",
-         {"top": '[decision]\ntune = true\nsplit = "test"'}, "'decision.split' must not be"),
-    case(T, "decision_min_gain", "`[decision] min_gain = 2`",
-         "exit 2: 'decision.min_gain' must be between 0 and 1",
-         {"top": "[decision]\ntune = true\nsplit = \"dev\"\nmin_gain = 2.0",
-          "evals": 'splits = ["test"]\nbootstrap = 20'}, "'decision.min_gain' must be"),
-    case(T, "decision_split_absent", "`[decision] split = \"nosuch\"`, a split the data lacks",
-         "exit 2: no examples in decision split 'nosuch'",
-         {"top": '[decision]\ntune = true\nsplit = "nosuch"'}, "no examples in decision split"),
+    case(
+        T,
+        "toml_syntax",
+        "TOML syntax error (unclosed list)",
+        "exit 2: not valid TOML",
+        'name = "x"\nseeds = [3\n',
+        "not valid TOML",
+    ),
+    case(
+        T,
+        "unknown_key",
+        "unknown top-level key `colour`",
+        "exit 2: unknown key 'colour'",
+        {"top": 'colour = "red"'},
+        "unknown key 'colour'",
+    ),
+    case(
+        T,
+        "misspelt_key",
+        "misspelt key `[eval] bootstap`",
+        "exit 2: unknown key, did you mean 'eval.bootstrap'",
+        {"evals": 'splits = ["test"]\nbootstap = 20'},
+        "did you mean 'eval.bootstrap'",
+    ),
+    case(
+        T,
+        "misspelt_section",
+        "misspelt section `[modle]`",
+        "exit 2: unknown key, did you mean 'model'",
+        {"top": '[modle]\nname = "x"'},
+        "did you mean 'model'",
+    ),
+    case(
+        T,
+        "unknown_model_param",
+        "model parameter the factory does not take",
+        "exit 2: unknown key 'model.params.learning_rate'",
+        {"params": "learning_rate = 0.1"},
+        "unknown key 'model.params.learning_rate'",
+    ),
+    case(
+        T,
+        "missing_name",
+        "config without the required `name`",
+        "exit 2: missing required key 'name'",
+        'seeds = [3]\n[data]\npath = "x.jsonl"\n',
+        "missing required key 'name'",
+    ),
+    case(
+        T,
+        "section_not_table",
+        '`data = "file"` instead of a `[data]` table',
+        "exit 2: 'data' must be a table",
+        'name = "x"\ndata = "c.jsonl"\n',
+        "'data' must be a table",
+    ),
+    case(
+        T,
+        "seeds_string",
+        'wrong type: `seeds = "13"`',
+        "exit 2: 'seeds' must be ...",
+        {"seeds": '"13"'},
+        "'seeds' must be",
+    ),
+    case(
+        T,
+        "bootstrap_string",
+        'wrong type: `bootstrap = "many"`',
+        "exit 2: 'eval.bootstrap' must be int",
+        {"evals": 'splits = ["test"]\nbootstrap = "many"'},
+        "'eval.bootstrap' must be int",
+    ),
+    case(
+        T,
+        "test_size_string",
+        'wrong type: `test_size = "0.2"`',
+        "exit 2: 'data.test_size' must be float",
+        {"data_keys": 'test_size = "0.2"'},
+        "'data.test_size' must be float",
+    ),
+    case(
+        T,
+        "param_string",
+        'wrong type: `C = "high"`',
+        "exit 2: 'model.params.C' must be float",
+        {"params": 'C = "high"'},
+        "'model.params.C' must be float",
+    ),
+    case(
+        T,
+        "empty_name",
+        '`name = ""`',
+        "exit 2: 'name' must not be empty",
+        {"name": '""'},
+        "'name' must not be empty",
+    ),
+    case(
+        T,
+        "name_with_slash",
+        '`name = "../escape"` (would leave the output folder)',
+        "exit 2: 'name' names run directories: no '/' ...",
+        {"name": '"../escape"'},
+        "'name' names run directories",
+    ),
+    case(
+        T,
+        "no_seeds",
+        "`seeds = []`",
+        "exit 2: 'seeds' needs at least one seed",
+        {"seeds": "[]"},
+        "'seeds' needs at least one seed",
+    ),
+    case(
+        T,
+        "negative_seed",
+        "`seeds = [-1]`",
+        "exit 2: 'seeds' must be between 0 and 2^32-1",
+        {"seeds": "[-1]"},
+        "'seeds' must be between 0 and",
+    ),
+    case(
+        T,
+        "folds_zero",
+        "`folds = 0`",
+        "exit 2: 'eval.folds' must be at least 2",
+        {"evals": 'strategy = "group_kfold"\nfolds = 0'},
+        "'eval.folds' must be at least 2",
+    ),
+    case(
+        T,
+        "folds_negative",
+        "`folds = -3`",
+        "exit 2: 'eval.folds' must be at least 2",
+        {"evals": 'strategy = "group_kfold"\nfolds = -3'},
+        "'eval.folds' must be at least 2",
+    ),
+    case(
+        T,
+        "folds_over_articles",
+        "`folds = 50` with 12 articles",
+        "exit 2: 12 articles cannot fill 50 folds",
+        {"evals": 'strategy = "group_kfold"\nfolds = 50'},
+        "cannot fill 50 folds",
+    ),
+    case(
+        T,
+        "bootstrap_negative",
+        "`bootstrap = -1`",
+        "exit 2: 'eval.bootstrap' must be 0 or more",
+        {"evals": 'splits = ["test"]\nbootstrap = -1'},
+        "'eval.bootstrap' must be 0 (off)",
+    ),
+    case(
+        T,
+        "test_size_zero",
+        "`test_size = 0`",
+        "exit 2: 'data.test_size' must be in (0, 1)",
+        {"data_keys": "test_size = 0"},
+        "'data.test_size' must be between 0 and 1",
+    ),
+    case(
+        T,
+        "test_size_negative",
+        "`test_size = -0.2`",
+        "exit 2: 'data.test_size' must be in (0, 1)",
+        {"data_keys": "test_size = -0.2"},
+        "'data.test_size' must be between 0 and 1",
+    ),
+    case(
+        T,
+        "test_size_above_one",
+        "`test_size = 1.5`",
+        "exit 2: 'data.test_size' must be in (0, 1)",
+        {"data_keys": "test_size = 1.5"},
+        "'data.test_size' must be between 0 and 1",
+    ),
+    case(
+        T,
+        "confidence_one",
+        "`confidence = 1.0`",
+        "exit 2: 'eval.confidence' must be in (0, 1)",
+        {"evals": 'splits = ["test"]\nconfidence = 1.0'},
+        "'eval.confidence' must be between",
+    ),
+    case(
+        T,
+        "min_df_zero",
+        "`min_df = 0`",
+        "exit 2: model cannot be fitted: min_df ...",
+        {"params": "min_df = 0"},
+        "cannot be fitted: The 'min_df' parameter",
+    ),
+    case(
+        T,
+        "min_df_negative",
+        "`min_df = -2`",
+        "exit 2: model cannot be fitted: min_df ...",
+        {"params": "min_df = -2"},
+        "cannot be fitted: The 'min_df' parameter",
+    ),
+    case(
+        T,
+        "train_batch_size_zero",
+        "`[train] batch_size = 0`",
+        "exit 2: 'train.batch_size' must be at least 1",
+        {"top": "[train]\nbatch_size = 0"},
+        "'train.batch_size' must be at least 1",
+    ),
+    case(
+        T,
+        "ngram_range_reversed",
+        "`word_ngrams = [2, 1]`",
+        "exit 2: model cannot be fitted",
+        {"params": "word_ngrams = [2, 1]"},
+        "cannot be fitted",
+    ),
+    case(
+        T,
+        "C_negative",
+        "`C = -1.0`",
+        "exit 2: model cannot be fitted: C ...",
+        {"params": "C = -1.0"},
+        "cannot be fitted: The 'C' parameter",
+    ),
+    case(
+        T,
+        "unregistered_model",
+        '`model.name = "tfidf_logreg.v9"` (not registered)',
+        "exit 2: unknown model ... (registered: ...)",
+        {"model": "tfidf_logreg.v9", "params": ""},
+        "unknown model 'model.name = tfidf_logreg.v9'",
+    ),
+    case(
+        T,
+        "unknown_strategy",
+        '`strategy = "kfold"`',
+        "exit 2: 'eval.strategy' must be one of",
+        {"evals": 'strategy = "kfold"'},
+        "'eval.strategy' must be one of",
+    ),
+    case(
+        T,
+        "unknown_unit",
+        '`unit = "paragraph"`',
+        "exit 2: 'data.unit' must be one of",
+        {"data_keys": 'unit = "paragraph"'},
+        "'data.unit' must be one of",
+    ),
+    case(
+        T,
+        "path_and_hub_id",
+        "both `data.path` and `data.hub_id`",
+        "exit 2: give exactly one of data.path and data.hub_id",
+        {"data_keys": 'hub_id = "org/x"\nrevision = "abc"'},
+        "give exactly one of",
+    ),
+    case(
+        T,
+        "unknown_column_key",
+        '`columns = {txt = "sentence"}`',
+        "exit 2: 'data.columns' keys must be among ...",
+        {"data_keys": 'columns = { txt = "sentence" }'},
+        "'data.columns' keys must be among",
+    ),
+    case(
+        T,
+        "eval_split_absent",
+        '`splits = ["nosuch"]`, a split the data lacks',
+        "exit 2: no examples in eval split 'nosuch'",
+        {"evals": 'splits = ["nosuch"]'},
+        "no examples in eval split 'nosuch'",
+    ),
+    case(
+        T,
+        "non_utf8_config",
+        "config file with non-UTF-8 bytes",
+        "exit 2: cannot read config",
+        b'name = "caf\xe9"\n',
+        "cannot read config",
+    ),
+    case(
+        T,
+        "decision_on_test",
+        '`[decision] split = "test"`, an evaluated split',
+        "exit 2: 'decision.split' must not be an evaluated split",
+        {"top": '[decision]\ntune = true\nsplit = "test"'},
+        "'decision.split' must not be",
+    ),
+    case(
+        T,
+        "decision_min_gain",
+        "`[decision] min_gain = 2`",
+        "exit 2: 'decision.min_gain' must be between 0 and 1",
+        {
+            "top": '[decision]\ntune = true\nsplit = "dev"\nmin_gain = 2.0',
+            "evals": 'splits = ["test"]\nbootstrap = 20',
+        },
+        "'decision.min_gain' must be",
+    ),
+    case(
+        T,
+        "decision_split_absent",
+        '`[decision] split = "nosuch"`, a split the data lacks',
+        "exit 2: no examples in decision split 'nosuch'",
+        {"top": '[decision]\ntune = true\nsplit = "nosuch"'},
+        "no examples in decision split",
+    ),
 ]
 
 
@@ -209,10 +429,22 @@ def test_bad_config_is_one_line_exit_2_and_leaves_no_run(tmp_path, capsys, confi
 
 T = "test_config_path_problems"
 PATH_CASES = [
-    case(T, "config_missing", "config path that does not exist",
-         "exit 2: config file not found", "missing.toml", "config file not found"),
-    case(T, "config_is_directory", "a directory where the config file is expected",
-         "exit 2: is a directory, expected a TOML config file", ".", "is a directory"),
+    case(
+        T,
+        "config_missing",
+        "config path that does not exist",
+        "exit 2: config file not found",
+        "missing.toml",
+        "config file not found",
+    ),
+    case(
+        T,
+        "config_is_directory",
+        "a directory where the config file is expected",
+        "exit 2: is a directory, expected a TOML config file",
+        ".",
+        "is a directory",
+    ),
 ]
 
 
@@ -231,8 +463,16 @@ def _no_label_rows():
 
 
 def _sentence_rows(**changes):
-    rows = [{"id": f"s{i}", "group": f"g{i // 2}", "text": f"Sentence number {i} here.",
-             "label": sorted(LABELS)[i % 5], "split": "train"} for i in range(10)]
+    rows = [
+        {
+            "id": f"s{i}",
+            "group": f"g{i // 2}",
+            "text": f"Sentence number {i} here.",
+            "label": sorted(LABELS)[i % 5],
+            "split": "train",
+        }
+        for i in range(10)
+    ]
     for index, update in changes.items():
         rows[int(index[1:])].update(update)
     return rows
@@ -240,75 +480,182 @@ def _sentence_rows(**changes):
 
 T = "test_bad_data_is_one_line_exit_2_and_leaves_no_run"
 DATA_CASES = [
-    case(T, "empty_file", "empty data file (0 bytes)", "exit 2: data file is empty",
-         b"", "data file is empty"),
-    case(T, "blank_lines", "data file of blank lines only",
-         "exit 2: data file is empty (only blank lines)", b"\n  \n\t\n", "only blank lines"),
-    case(T, "no_label_column", "rows with text but no label (and no sentences) column",
-         "exit 2: no label column and no sentences column", _no_label_rows(),
-         "no label column and no sentences column"),
-    case(T, "no_text_column", "rows with `sentence` instead of `text` (unmapped)",
-         "exit 2: no text column (columns are ...); map one",
-         [{"sentence": "x", "label": "other"}], "no text column"),
-    case(T, "unknown_label_rows", "sentence row labelled `rumour`",
-         "exit 2: row 4: label 'rumour' is not one of ...",
-         _sentence_rows(r3={"label": "rumour"}), "row 4: label 'rumour' is not one of"),
-    case(T, "unknown_label_article", "corpus sentence labelled `rumour`",
-         "exit 2: article 't01': label 'rumour' is not one of ...",
-         edited(lambda a: a[0]["sentences"][1].update(label="rumour")),
-         "article 't01': label 'rumour'"),
-    case(T, "duplicate_article_ids", "two articles with id `t01`", "exit 2: duplicate id 't01'",
-         edited(lambda a: a[1].update(id="t01")), "duplicate id 't01'"),
-    case(T, "duplicate_row_ids", "two sentence rows with id `s1`",
-         "exit 2: duplicate id 's1' (row 3)", _sentence_rows(r2={"id": "s1"}),
-         "duplicate id 's1' (row 3)"),
-    case(T, "offsets_past_end", "sentence offsets past the end of the text",
-         "exit 2: offsets 0:10000 fall outside its text",
-         edited(lambda a: a[0]["sentences"][0].update(end=10_000)),
-         "offsets 0:10000 fall outside its text"),
-    case(T, "offsets_negative", "negative sentence offset",
-         "exit 2: offsets -3:42 fall outside its text",
-         edited(lambda a: a[0]["sentences"][0].update(start=-3)), "offsets -3:42 fall outside"),
-    case(T, "overlapping_spans", "a sentence that starts inside the one before",
-         "exit 2: sentence 2 overlaps the one before",
-         edited(lambda a: a[0]["sentences"][2].update(start=50)),
-         "sentence 2 overlaps the one before"),
-    case(T, "offsets_missing", "a sentence without `start`",
-         "exit 2: sentence 1 needs integer 'start' and 'end' offsets",
-         edited(lambda a: a[0]["sentences"][1].pop("start")), "needs integer 'start' and 'end'"),
-    case(T, "article_text_null", "an article whose text is null",
-         "exit 2: article 't01' (row 1) has no text",
-         edited(lambda a: a[0].update(text=None)), "article 't01' (row 1) has no text"),
-    case(T, "sentences_not_list", "`sentences` a string instead of a list",
-         "exit 2: sentences must be a list of {start, end, label} records",
-         edited(lambda a: [x.update(sentences="s") for x in a]), "sentences must be a list"),
-    case(T, "non_utf8_data", "Latin-1 bytes in a JSONL data file",
-         "exit 2: line 1 is not UTF-8 (... at byte 31); save the file as UTF-8",
-         TINY_CORPUS.read_bytes().replace(b"Gunmen kill", b"Gunmen \xe9kill", 1),
-         "line 1 is not UTF-8"),
-    case(T, "invalid_json", "a line that is not JSON",
-         "exit 2: cannot read data (JSON parse error: ... in row 12)",
-         TINY_CORPUS.read_bytes() + b"{nope\n", "cannot read data (JSON parse error"),
-    case(T, "raw_nul_in_json", "raw NUL and control bytes inside a JSON string (invalid JSON)",
-         "exit 2: cannot read data (JSON parse error ...)",
-         TINY_CORPUS.read_bytes().replace(b"Gunmen kill", b"Gunmen \x00\x01kill", 1),
-         "cannot read data (JSON parse error"),
-    case(T, "row_without_text", "sentence row whose text is empty",
-         "exit 2: row 2 has no text", _sentence_rows(r1={"text": "  "}), "row 2 has no text"),
-    case(T, "some_rows_without_split", "one article with no split, the others with one",
-         "exit 2: some rows have a split and others do not",
-         edited(lambda a: a[3].pop("split")), "some rows have a split and others do not"),
-    case(T, "article_in_two_splits", "sentences of one article in train and test",
-         "exit 2: 1 articles have sentences in more than one split",
-         _sentence_rows(r1={"split": "test"}), "have sentences in more than one split"),
-    case(T, "no_training_rows", "no row in the training split",
-         "exit 2: no examples in the training splits ['train']",
-         edited(lambda a: [x.update(split="test") for x in a]),
-         "no examples in the training splits"),
-    case(T, "one_label_only", "every training sentence has the same label",
-         "exit 2: model cannot be fitted (needs 2 classes)",
-         edited(lambda a: [s.update(label="other") for x in a for s in x["sentences"]]),
-         "cannot be fitted"),
+    case(
+        T,
+        "empty_file",
+        "empty data file (0 bytes)",
+        "exit 2: data file is empty",
+        b"",
+        "data file is empty",
+    ),
+    case(
+        T,
+        "blank_lines",
+        "data file of blank lines only",
+        "exit 2: data file is empty (only blank lines)",
+        b"\n  \n\t\n",
+        "only blank lines",
+    ),
+    case(
+        T,
+        "no_label_column",
+        "rows with text but no label (and no sentences) column",
+        "exit 2: no label column and no sentences column",
+        _no_label_rows(),
+        "no label column and no sentences column",
+    ),
+    case(
+        T,
+        "no_text_column",
+        "rows with `sentence` instead of `text` (unmapped)",
+        "exit 2: no text column (columns are ...); map one",
+        [{"sentence": "x", "label": "other"}],
+        "no text column",
+    ),
+    case(
+        T,
+        "unknown_label_rows",
+        "sentence row labelled `rumour`",
+        "exit 2: row 4: label 'rumour' is not one of ...",
+        _sentence_rows(r3={"label": "rumour"}),
+        "row 4: label 'rumour' is not one of",
+    ),
+    case(
+        T,
+        "unknown_label_article",
+        "corpus sentence labelled `rumour`",
+        "exit 2: article 't01': label 'rumour' is not one of ...",
+        edited(lambda a: a[0]["sentences"][1].update(label="rumour")),
+        "article 't01': label 'rumour'",
+    ),
+    case(
+        T,
+        "duplicate_article_ids",
+        "two articles with id `t01`",
+        "exit 2: duplicate id 't01'",
+        edited(lambda a: a[1].update(id="t01")),
+        "duplicate id 't01'",
+    ),
+    case(
+        T,
+        "duplicate_row_ids",
+        "two sentence rows with id `s1`",
+        "exit 2: duplicate id 's1' (row 3)",
+        _sentence_rows(r2={"id": "s1"}),
+        "duplicate id 's1' (row 3)",
+    ),
+    case(
+        T,
+        "offsets_past_end",
+        "sentence offsets past the end of the text",
+        "exit 2: offsets 0:10000 fall outside its text",
+        edited(lambda a: a[0]["sentences"][0].update(end=10_000)),
+        "offsets 0:10000 fall outside its text",
+    ),
+    case(
+        T,
+        "offsets_negative",
+        "negative sentence offset",
+        "exit 2: offsets -3:42 fall outside its text",
+        edited(lambda a: a[0]["sentences"][0].update(start=-3)),
+        "offsets -3:42 fall outside",
+    ),
+    case(
+        T,
+        "overlapping_spans",
+        "a sentence that starts inside the one before",
+        "exit 2: sentence 2 overlaps the one before",
+        edited(lambda a: a[0]["sentences"][2].update(start=50)),
+        "sentence 2 overlaps the one before",
+    ),
+    case(
+        T,
+        "offsets_missing",
+        "a sentence without `start`",
+        "exit 2: sentence 1 needs integer 'start' and 'end' offsets",
+        edited(lambda a: a[0]["sentences"][1].pop("start")),
+        "needs integer 'start' and 'end'",
+    ),
+    case(
+        T,
+        "article_text_null",
+        "an article whose text is null",
+        "exit 2: article 't01' (row 1) has no text",
+        edited(lambda a: a[0].update(text=None)),
+        "article 't01' (row 1) has no text",
+    ),
+    case(
+        T,
+        "sentences_not_list",
+        "`sentences` a string instead of a list",
+        "exit 2: sentences must be a list of {start, end, label} records",
+        edited(lambda a: [x.update(sentences="s") for x in a]),
+        "sentences must be a list",
+    ),
+    case(
+        T,
+        "non_utf8_data",
+        "Latin-1 bytes in a JSONL data file",
+        "exit 2: line 1 is not UTF-8 (... at byte 31); save the file as UTF-8",
+        TINY_CORPUS.read_bytes().replace(b"Gunmen kill", b"Gunmen \xe9kill", 1),
+        "line 1 is not UTF-8",
+    ),
+    case(
+        T,
+        "invalid_json",
+        "a line that is not JSON",
+        "exit 2: cannot read data (JSON parse error: ... in row 12)",
+        TINY_CORPUS.read_bytes() + b"{nope\n",
+        "cannot read data (JSON parse error",
+    ),
+    case(
+        T,
+        "raw_nul_in_json",
+        "raw NUL and control bytes inside a JSON string (invalid JSON)",
+        "exit 2: cannot read data (JSON parse error ...)",
+        TINY_CORPUS.read_bytes().replace(b"Gunmen kill", b"Gunmen \x00\x01kill", 1),
+        "cannot read data (JSON parse error",
+    ),
+    case(
+        T,
+        "row_without_text",
+        "sentence row whose text is empty",
+        "exit 2: row 2 has no text",
+        _sentence_rows(r1={"text": "  "}),
+        "row 2 has no text",
+    ),
+    case(
+        T,
+        "some_rows_without_split",
+        "one article with no split, the others with one",
+        "exit 2: some rows have a split and others do not",
+        edited(lambda a: a[3].pop("split")),
+        "some rows have a split and others do not",
+    ),
+    case(
+        T,
+        "article_in_two_splits",
+        "sentences of one article in train and test",
+        "exit 2: 1 articles have sentences in more than one split",
+        _sentence_rows(r1={"split": "test"}),
+        "have sentences in more than one split",
+    ),
+    case(
+        T,
+        "no_training_rows",
+        "no row in the training split",
+        "exit 2: no examples in the training splits ['train']",
+        edited(lambda a: [x.update(split="test") for x in a]),
+        "no examples in the training splits",
+    ),
+    case(
+        T,
+        "one_label_only",
+        "every training sentence has the same label",
+        "exit 2: model cannot be fitted (needs 2 classes)",
+        edited(lambda a: [s.update(label="other") for x in a for s in x["sentences"]]),
+        "cannot be fitted",
+    ),
 ]
 
 
@@ -328,18 +675,51 @@ def test_bad_data_is_one_line_exit_2_and_leaves_no_run(tmp_path, capsys, content
 
 T = "test_bad_data_path"
 DATA_PATH_CASES = [
-    case(T, "data_missing", "data path that does not exist", "exit 2: data file not found",
-         "missing.jsonl", "", "data file not found"),
-    case(T, "data_is_directory", "a directory where the data file is expected",
-         "exit 2: is not a file", "folder.jsonl", "", "is not a file"),
-    case(T, "unknown_format", "data file with a `.txt` suffix",
-         "exit 2: unknown data format '.txt'", "data.txt", "", "unknown data format '.txt'"),
-    case(T, "mapped_column_missing", "`columns = {text = \"sentence\"}` on data without it",
-         "exit 2: column 'sentence' (mapped to text) not in the data", "corpus.jsonl",
-         'columns = { text = "sentence" }', "column 'sentence' (mapped to text) not in the data"),
-    case(T, "csv_without_label", "CSV file with a text column only",
-         "exit 2: no label column and no sentences column", "rows.csv", "",
-         "no label column"),
+    case(
+        T,
+        "data_missing",
+        "data path that does not exist",
+        "exit 2: data file not found",
+        "missing.jsonl",
+        "",
+        "data file not found",
+    ),
+    case(
+        T,
+        "data_is_directory",
+        "a directory where the data file is expected",
+        "exit 2: is not a file",
+        "folder.jsonl",
+        "",
+        "is not a file",
+    ),
+    case(
+        T,
+        "unknown_format",
+        "data file with a `.txt` suffix",
+        "exit 2: unknown data format '.txt'",
+        "data.txt",
+        "",
+        "unknown data format '.txt'",
+    ),
+    case(
+        T,
+        "mapped_column_missing",
+        '`columns = {text = "sentence"}` on data without it',
+        "exit 2: column 'sentence' (mapped to text) not in the data",
+        "corpus.jsonl",
+        'columns = { text = "sentence" }',
+        "column 'sentence' (mapped to text) not in the data",
+    ),
+    case(
+        T,
+        "csv_without_label",
+        "CSV file with a text column only",
+        "exit 2: no label column and no sentences column",
+        "rows.csv",
+        "",
+        "no label column",
+    ),
 ]
 
 
@@ -358,12 +738,21 @@ def test_bad_data_path(tmp_path, capsys, name, data_keys, fragment):
 
 T = "test_odd_but_valid_text_trains"
 ODD_TEXT_CASES = [
-    case(T, "nul_and_control_chars", "escaped NUL, BEL and ESC characters in the training text",
-         "exit 0: run completes", "\x00\x07\x1b"),
-    case(T, "rtl_and_zero_width", "right-to-left Arabic with RLM and zero-width spaces",
-         "exit 0: run completes", "\u200fهجوم\u200b مسلح\u200d"),
-    case(T, "emoji", "emoji (astral plane, ZWJ sequences)", "exit 0: run completes",
-         "💣🔥 👩‍👩‍👧"),
+    case(
+        T,
+        "nul_and_control_chars",
+        "escaped NUL, BEL and ESC characters in the training text",
+        "exit 0: run completes",
+        "\x00\x07\x1b",
+    ),
+    case(
+        T,
+        "rtl_and_zero_width",
+        "right-to-left Arabic with RLM and zero-width spaces",
+        "exit 0: run completes",
+        "\u200fهجوم\u200b مسلح\u200d",
+    ),
+    case(T, "emoji", "emoji (astral plane, ZWJ sequences)", "exit 0: run completes", "💣🔥 👩‍👩‍👧"),
 ]
 
 
@@ -373,7 +762,7 @@ def test_odd_but_valid_text_trains(tmp_path, capsys, insert):
         for article in articles:
             last = article["sentences"][-1]
             text = article["text"]
-            article["text"] = text[: last["end"]] + insert + text[last["end"]:]
+            article["text"] = text[: last["end"]] + insert + text[last["end"] :]
             last["end"] += len(insert)
 
     data = write_lines(tmp_path / "data.jsonl", edited(add))
@@ -387,9 +776,11 @@ def test_odd_but_valid_text_trains(tmp_path, capsys, insert):
     assert any(insert in r["text"] for r in rows)
 
 
-row("test_label_without_test_examples_warns_and_reports",
+row(
+    "test_label_without_test_examples_warns_and_reports",
     "split that leaves `official_denial` with no test examples",
-    "exit 0: run completes; stderr and run.json `warnings` name the label; support 0")
+    "exit 0: run completes; stderr and run.json `warnings` name the label; support 0",
+)
 
 
 def test_label_without_test_examples_warns_and_reports(tmp_path, capsys):
@@ -416,9 +807,11 @@ def test_label_without_test_examples_warns_and_reports(tmp_path, capsys):
 
 # ------------------------------------------------------------------- output locations
 
-row("test_output_dir_under_a_regular_file",
+row(
+    "test_output_dir_under_a_regular_file",
     "`research run --output-dir` whose parent is a regular file",
-    "exit 2: cannot create a run directory here (Not a directory)")
+    "exit 2: cannot create a run directory here (Not a directory)",
+)
 
 
 def test_output_dir_under_a_regular_file(tmp_path, capsys):
@@ -435,9 +828,11 @@ def _write(tmp_path, **kwargs):
     return path
 
 
-row("test_unwritable_output_dir",
+row(
+    "test_unwritable_output_dir",
     "`research run` into a read-only folder (chmod 500; skipped as root)",
-    "exit 2: cannot create a run directory here (Permission denied)")
+    "exit 2: cannot create a run directory here (Permission denied)",
+)
 
 
 def test_unwritable_output_dir(tmp_path, capsys):
@@ -456,17 +851,46 @@ def test_unwritable_output_dir(tmp_path, capsys):
 
 T = "test_other_outputs_under_a_regular_file"
 OUTPUT_CASES = [
-    case(T, "evaluate_output", "`research evaluate --output` under a regular file",
-         "exit 2: cannot create the output folder", "evaluate", "cannot create the output folder"),
-    case(T, "export_output", "`research export` to a path under a regular file",
-         "exit 2: cannot write the model", "export", "cannot write the model"),
-    case(T, "predict_output", "`research predict --output` under a regular file",
-         "exit 2: cannot write (Not a directory)", "predict", "cannot write"),
-    case(T, "predict_output_is_dir", "`research predict --output` naming a directory",
-         "exit 2: is a directory; give an output file", "predict-dir", "is a directory"),
-    case(T, "evaluate_output_exists", "`research evaluate --output` that already exists",
-         "exit 2: already exists; evaluation results are never overwritten", "evaluate-exists",
-         "already exists"),
+    case(
+        T,
+        "evaluate_output",
+        "`research evaluate --output` under a regular file",
+        "exit 2: cannot create the output folder",
+        "evaluate",
+        "cannot create the output folder",
+    ),
+    case(
+        T,
+        "export_output",
+        "`research export` to a path under a regular file",
+        "exit 2: cannot write the model",
+        "export",
+        "cannot write the model",
+    ),
+    case(
+        T,
+        "predict_output",
+        "`research predict --output` under a regular file",
+        "exit 2: cannot write (Not a directory)",
+        "predict",
+        "cannot write",
+    ),
+    case(
+        T,
+        "predict_output_is_dir",
+        "`research predict --output` naming a directory",
+        "exit 2: is a directory; give an output file",
+        "predict-dir",
+        "is a directory",
+    ),
+    case(
+        T,
+        "evaluate_output_exists",
+        "`research evaluate --output` that already exists",
+        "exit 2: already exists; evaluation results are never overwritten",
+        "evaluate-exists",
+        "already exists",
+    ),
 ]
 
 
@@ -480,8 +904,15 @@ def test_other_outputs_under_a_regular_file(tiny_run, tmp_path, capsys, command,
     source.write_text("Gunmen attacked a post.\n")
     argv = {
         "evaluate": ["evaluate", "--model", model, "--data", TINY_SENTENCES, "--output", target],
-        "evaluate-exists": ["evaluate", "--model", model, "--data", TINY_SENTENCES,
-                            "--output", tmp_path],
+        "evaluate-exists": [
+            "evaluate",
+            "--model",
+            model,
+            "--data",
+            TINY_SENTENCES,
+            "--output",
+            tmp_path,
+        ],
         "export": ["export", tiny_run, target],
         "predict": ["predict", "--model", model, "--input", source, "--output", target],
         "predict-dir": ["predict", "--model", model, "--input", source, "--output", tmp_path],
@@ -506,37 +937,86 @@ def _truncate(model_dir, rehash=False):
 
 T = "test_broken_model_dir"
 MODEL_CASES = [
-    case(T, "missing_model_file", "model directory without model.skops",
-         "exit 2: model file model.skops is missing",
-         lambda d: (d / "model.skops").unlink(), "model file model.skops is missing"),
-    case(T, "missing_metadata", "model directory without metadata.json",
-         "exit 2: metadata.json is missing; re-export the model",
-         lambda d: (d / "metadata.json").unlink(), "metadata.json is missing"),
-    case(T, "truncated_model", "model.skops cut to half its size",
-         "exit 2: SHA-256 does not match metadata: changed or truncated", _truncate,
-         "SHA-256 does not match metadata"),
-    case(T, "truncated_rehashed", "truncated model.skops whose metadata hash was updated to match",
-         "exit 2: not a readable skops file", lambda d: _truncate(d, rehash=True),
-         "not a readable skops file"),
-    case(T, "newer_format", "metadata `format_version = 99`",
-         "exit 2: model format version 99 is newer ...; upgrade research",
-         lambda d: edit_metadata(d, format_version=99), "upgrade research"),
-    case(T, "other_sklearn", "model saved with scikit-learn 0.0.1",
-         "exit 2: saved with scikit-learn 0.0.1 ...; install scikit-learn==0.0.1 or allow",
-         lambda d: edit_metadata(d, sklearn="0.0.1"), "install scikit-learn==0.0.1"),
-    case(T, "metadata_not_json", "metadata.json that is not JSON",
-         "exit 2: malformed metadata; re-export the model",
-         lambda d: (d / "metadata.json").write_text("{not json"), "malformed metadata"),
-    case(T, "metadata_wrong_types", "metadata whose `versions` is a string",
-         "exit 2: malformed metadata (... of the wrong type)",
-         lambda d: edit_metadata(d, versions="1.0"), "malformed metadata"),
-    case(T, "edited_labels", "metadata labels reordered by hand",
-         "exit 2: the model's classes ... differ from the metadata labels",
-         lambda d: edit_metadata(d, labels=sorted(LABELS, reverse=True)),
-         "differ from the metadata labels"),
-    case(T, "model_is_file", "a file where the model directory is expected",
-         "exit 2: not a model directory", lambda d: (shutil.rmtree(d), d.write_text("x")),
-         "not a model directory"),
+    case(
+        T,
+        "missing_model_file",
+        "model directory without model.skops",
+        "exit 2: model file model.skops is missing",
+        lambda d: (d / "model.skops").unlink(),
+        "model file model.skops is missing",
+    ),
+    case(
+        T,
+        "missing_metadata",
+        "model directory without metadata.json",
+        "exit 2: metadata.json is missing; re-export the model",
+        lambda d: (d / "metadata.json").unlink(),
+        "metadata.json is missing",
+    ),
+    case(
+        T,
+        "truncated_model",
+        "model.skops cut to half its size",
+        "exit 2: SHA-256 does not match metadata: changed or truncated",
+        _truncate,
+        "SHA-256 does not match metadata",
+    ),
+    case(
+        T,
+        "truncated_rehashed",
+        "truncated model.skops whose metadata hash was updated to match",
+        "exit 2: not a readable skops file",
+        lambda d: _truncate(d, rehash=True),
+        "not a readable skops file",
+    ),
+    case(
+        T,
+        "newer_format",
+        "metadata `format_version = 99`",
+        "exit 2: model format version 99 is newer ...; upgrade research",
+        lambda d: edit_metadata(d, format_version=99),
+        "upgrade research",
+    ),
+    case(
+        T,
+        "other_sklearn",
+        "model saved with scikit-learn 0.0.1",
+        "exit 2: saved with scikit-learn 0.0.1 ...; install scikit-learn==0.0.1 or allow",
+        lambda d: edit_metadata(d, sklearn="0.0.1"),
+        "install scikit-learn==0.0.1",
+    ),
+    case(
+        T,
+        "metadata_not_json",
+        "metadata.json that is not JSON",
+        "exit 2: malformed metadata; re-export the model",
+        lambda d: (d / "metadata.json").write_text("{not json"),
+        "malformed metadata",
+    ),
+    case(
+        T,
+        "metadata_wrong_types",
+        "metadata whose `versions` is a string",
+        "exit 2: malformed metadata (... of the wrong type)",
+        lambda d: edit_metadata(d, versions="1.0"),
+        "malformed metadata",
+    ),
+    case(
+        T,
+        "edited_labels",
+        "metadata labels reordered by hand",
+        "exit 2: the model's classes ... differ from the metadata labels",
+        lambda d: edit_metadata(d, labels=sorted(LABELS, reverse=True)),
+        "differ from the metadata labels",
+    ),
+    case(
+        T,
+        "model_is_file",
+        "a file where the model directory is expected",
+        "exit 2: not a model directory",
+        lambda d: (shutil.rmtree(d), d.write_text("x")),
+        "not a model directory",
+    ),
 ]
 
 
@@ -547,15 +1027,16 @@ def test_broken_model_dir(tiny_run, tmp_path, capsys, damage, fragment):
     damage(model)
     source, target = tmp_path / "in.txt", tmp_path / "out.jsonl"
     source.write_text("Gunmen attacked a post.\n")
-    code, out, err = cli(capsys, "predict", "--model", model, "--input", source,
-                         "--output", target)
+    code, out, err = cli(capsys, "predict", "--model", model, "--input", source, "--output", target)
     assert_error(code, err, fragment)
     assert out == "" and not target.exists()
 
 
-row("test_other_sklearn_allowed_with_flag",
+row(
+    "test_other_sklearn_allowed_with_flag",
     "model from another scikit-learn version with `--allow-version-mismatch`",
-    "exit 0: labelled, with a warning")
+    "exit 0: labelled, with a warning",
+)
 
 
 def test_other_sklearn_allowed_with_flag(tiny_run, tmp_path, capsys):
@@ -565,8 +1046,9 @@ def test_other_sklearn_allowed_with_flag(tiny_run, tmp_path, capsys):
     source = tmp_path / "in.txt"
     source.write_text("Gunmen attacked a post.\n")
     with pytest.warns(UserWarning, match="scikit-learn 0.0.1"):
-        code, out, _ = cli(capsys, "predict", "--model", model, "--input", source,
-                           "--allow-version-mismatch")
+        code, out, _ = cli(
+            capsys, "predict", "--model", model, "--input", source, "--allow-version-mismatch"
+        )
     assert code == 0 and json.loads(out)["label"] in LABELS
 
 
@@ -576,10 +1058,22 @@ def test_other_sklearn_allowed_with_flag(tiny_run, tmp_path, capsys):
 def predict(capsys, tiny_run, tmp_path, data, *extra):
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_bytes(data)
-    code, out, err = cli(capsys, "predict", "--model", tiny_run / "model", "--input", source,
-                         "--output", target, *extra)
-    rows = [json.loads(line) for line in target.read_text("utf-8").splitlines()] \
-        if target.exists() else None
+    code, out, err = cli(
+        capsys,
+        "predict",
+        "--model",
+        tiny_run / "model",
+        "--input",
+        source,
+        "--output",
+        target,
+        *extra,
+    )
+    rows = (
+        [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+        if target.exists()
+        else None
+    )
     return code, rows, err
 
 
@@ -588,31 +1082,76 @@ LAST = b'{"id": "z", "text": "The ministry denied the report."}\n'
 
 T = "test_partly_bad_predict_input_exits_1_with_line_numbers"
 PREDICT_BAD_LINES = [
-    case(T, "non_utf8_line", "a Latin-1 line among UTF-8 JSONL lines",
-         "exit 1: `line 2: not UTF-8 (...); skipped`; other lines labelled",
-         b"caf\xe9 bomb\n", [], "line 2: not UTF-8"),
-    case(T, "not_json", "a line starting with `{` that is not JSON",
-         "exit 1: `line 2: not JSON (...); skipped`", b"{oops\n", [], "line 2: not JSON"),
-    case(T, "no_text", "a JSON record without `text`", "exit 1: `line 2: no text; skipped`",
-         b'{"id": "b"}\n', [], "line 2: no text"),
-    case(T, "text_not_string", "a JSON record whose text is a number",
-         "exit 1: `line 2: no text; skipped`", b'{"id": "b", "text": 42}\n', [],
-         "line 2: no text"),
-    case(T, "lone_surrogate", "a JSON text holding a lone surrogate escape `\\ud800`",
-         "exit 1: `line 2: text or id holds a lone surrogate ...; skipped`",
-         b'{"id": "b", "text": "bomb \\ud800 blast"}\n', [], "line 2: text or id holds a lone"),
-    case(T, "empty_article", "an empty article with `--unit article`",
-         "exit 1: `line 2: no text; skipped`", b'{"id": "b", "text": ""}\n',
-         ["--unit", "article"], "line 2: no text"),
-    case(T, "blank_article", "a whitespace-only article with `--unit article`",
-         "exit 1: `line 2: no text; skipped`", b'{"id": "b", "text": " \\n\\t "}\n',
-         ["--unit", "article"], "line 2: no text"),
+    case(
+        T,
+        "non_utf8_line",
+        "a Latin-1 line among UTF-8 JSONL lines",
+        "exit 1: `line 2: not UTF-8 (...); skipped`; other lines labelled",
+        b"caf\xe9 bomb\n",
+        [],
+        "line 2: not UTF-8",
+    ),
+    case(
+        T,
+        "not_json",
+        "a line starting with `{` that is not JSON",
+        "exit 1: `line 2: not JSON (...); skipped`",
+        b"{oops\n",
+        [],
+        "line 2: not JSON",
+    ),
+    case(
+        T,
+        "no_text",
+        "a JSON record without `text`",
+        "exit 1: `line 2: no text; skipped`",
+        b'{"id": "b"}\n',
+        [],
+        "line 2: no text",
+    ),
+    case(
+        T,
+        "text_not_string",
+        "a JSON record whose text is a number",
+        "exit 1: `line 2: no text; skipped`",
+        b'{"id": "b", "text": 42}\n',
+        [],
+        "line 2: no text",
+    ),
+    case(
+        T,
+        "lone_surrogate",
+        "a JSON text holding a lone surrogate escape `\\ud800`",
+        "exit 1: `line 2: text or id holds a lone surrogate ...; skipped`",
+        b'{"id": "b", "text": "bomb \\ud800 blast"}\n',
+        [],
+        "line 2: text or id holds a lone",
+    ),
+    case(
+        T,
+        "empty_article",
+        "an empty article with `--unit article`",
+        "exit 1: `line 2: no text; skipped`",
+        b'{"id": "b", "text": ""}\n',
+        ["--unit", "article"],
+        "line 2: no text",
+    ),
+    case(
+        T,
+        "blank_article",
+        "a whitespace-only article with `--unit article`",
+        "exit 1: `line 2: no text; skipped`",
+        b'{"id": "b", "text": " \\n\\t "}\n',
+        ["--unit", "article"],
+        "line 2: no text",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("bad", "extra", "report"), PREDICT_BAD_LINES)
-def test_partly_bad_predict_input_exits_1_with_line_numbers(tiny_run, tmp_path, capsys, bad,
-                                                           extra, report):
+def test_partly_bad_predict_input_exits_1_with_line_numbers(
+    tiny_run, tmp_path, capsys, bad, extra, report
+):
     code, rows, err = predict(capsys, tiny_run, tmp_path, GOOD + bad + LAST, *extra)
     assert code == 1
     assert err.strip().splitlines() == [err.strip()] and err.startswith(report)
@@ -620,60 +1159,111 @@ def test_partly_bad_predict_input_exits_1_with_line_numbers(tiny_run, tmp_path, 
     assert [r["id"] for r in rows] == ["a", "z"]
 
 
-row("test_all_predict_lines_bad", "predict input in which every line is bad",
-    "exit 1: one report per line; empty output file")
+row(
+    "test_all_predict_lines_bad",
+    "predict input in which every line is bad",
+    "exit 1: one report per line; empty output file",
+)
 
 
 def test_all_predict_lines_bad(tiny_run, tmp_path, capsys):
-    code, rows, err = predict(capsys, tiny_run, tmp_path, b"{x\n\xff\n{\"id\": 1}\n")
+    code, rows, err = predict(capsys, tiny_run, tmp_path, b'{x\n\xff\n{"id": 1}\n')
     assert code == 1 and rows == []
-    assert [line.split(":")[0] for line in err.strip().splitlines()] == ["line 1", "line 2",
-                                                                         "line 3"]
+    assert [line.split(":")[0] for line in err.strip().splitlines()] == [
+        "line 1",
+        "line 2",
+        "line 3",
+    ]
 
 
 T = "test_predict_input_path_problems"
 PREDICT_PATH_CASES = [
-    case(T, "input_missing", "`--input` that does not exist", "exit 2: cannot open",
-         "missing.jsonl", "cannot open (No such file or directory)"),
-    case(T, "input_is_directory", "`--input` naming a directory",
-         "exit 2: cannot open (Is a directory)", ".", "cannot open (Is a directory)"),
+    case(
+        T,
+        "input_missing",
+        "`--input` that does not exist",
+        "exit 2: cannot open",
+        "missing.jsonl",
+        "cannot open (No such file or directory)",
+    ),
+    case(
+        T,
+        "input_is_directory",
+        "`--input` naming a directory",
+        "exit 2: cannot open (Is a directory)",
+        ".",
+        "cannot open (Is a directory)",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "fragment"), PREDICT_PATH_CASES)
 def test_predict_input_path_problems(tiny_run, tmp_path, capsys, name, fragment):
     target = tmp_path / "out.jsonl"
-    code, _, err = cli(capsys, "predict", "--model", tiny_run / "model", "--input",
-                       tmp_path / name, "--output", target)
+    code, _, err = cli(
+        capsys,
+        "predict",
+        "--model",
+        tiny_run / "model",
+        "--input",
+        tmp_path / name,
+        "--output",
+        target,
+    )
     assert_error(code, err, fragment)
     assert not target.exists()
 
 
 T = "test_usage_errors_are_one_line"
 USAGE_CASES = [
-    case(T, "batch_size_zero", "`predict --batch-size 0`",
-         "exit 2: --batch-size must be at least 1", ["--batch-size", "0"],
-         "--batch-size must be at least 1"),
-    case(T, "batch_size_negative", "`predict --batch-size -5`",
-         "exit 2: --batch-size must be at least 1", ["--batch-size", "-5"],
-         "--batch-size must be at least 1"),
-    case(T, "batch_size_not_int", "`predict --batch-size many`",
-         "exit 2: argument --batch-size: invalid int value", ["--batch-size", "many"],
-         "invalid int value: 'many'"),
-    case(T, "unknown_unit_flag", "`predict --unit paragraph`",
-         "exit 2: argument --unit: invalid choice", ["--unit", "paragraph"], "invalid choice"),
+    case(
+        T,
+        "batch_size_zero",
+        "`predict --batch-size 0`",
+        "exit 2: --batch-size must be at least 1",
+        ["--batch-size", "0"],
+        "--batch-size must be at least 1",
+    ),
+    case(
+        T,
+        "batch_size_negative",
+        "`predict --batch-size -5`",
+        "exit 2: --batch-size must be at least 1",
+        ["--batch-size", "-5"],
+        "--batch-size must be at least 1",
+    ),
+    case(
+        T,
+        "batch_size_not_int",
+        "`predict --batch-size many`",
+        "exit 2: argument --batch-size: invalid int value",
+        ["--batch-size", "many"],
+        "invalid int value: 'many'",
+    ),
+    case(
+        T,
+        "unknown_unit_flag",
+        "`predict --unit paragraph`",
+        "exit 2: argument --unit: invalid choice",
+        ["--unit", "paragraph"],
+        "invalid choice",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("flags", "fragment"), USAGE_CASES)
 def test_usage_errors_are_one_line(tiny_run, tmp_path, capsys, flags, fragment):
-    code, _, err = cli(capsys, "predict", "--model", tiny_run / "model", "--input",
-                       TINY_SENTENCES, *flags)
+    code, _, err = cli(
+        capsys, "predict", "--model", tiny_run / "model", "--input", TINY_SENTENCES, *flags
+    )
     assert_error(code, err, fragment)
 
 
-row("test_seed_out_of_range", "`research run --seed -1`",
-    "exit 2: --seed must be between 0 and 4294967295")
+row(
+    "test_seed_out_of_range",
+    "`research run --seed -1`",
+    "exit 2: --seed must be between 0 and 4294967295",
+)
 
 
 def test_seed_out_of_range(tmp_path, capsys):
@@ -688,7 +1278,7 @@ def check_article_rows(rows, texts):
         previous = 0
         for s in output["sentences"]:
             assert previous <= s["start"] < s["end"] <= len(text)
-            assert text[s["start"]:s["end"]] == s["text"]
+            assert text[s["start"] : s["end"]] == s["text"]
             assert s["label"] in LABELS
             previous = s["end"]
         assert set(output["labels"]) <= LABELS - {"other"}
@@ -696,16 +1286,35 @@ def check_article_rows(rows, texts):
 
 T = "test_odd_but_valid_predict_input"
 ODD_PREDICT_CASES = [
-    case(T, "nul_and_control", "plain-text line with NUL, BEL, ESC and form feed",
-         "exit 0: labelled; spans slice the text", "Gunmen\x00 attacked\x07 a post.\x1b\x0c Ok."),
-    case(T, "rtl_zero_width", "Arabic with RLM/LRM marks, zero-width space and joiner",
-         "exit 0: labelled; spans slice the text",
-         "\u200fهاجم مسلحون\u200b نقطة تفتيش.\u200e قال الجيش\u200d إنه نفى ذلك."),
-    case(T, "emoji", "emoji, flags and ZWJ sequences", "exit 0: labelled; spans slice the text",
-         "💣 Gunmen attacked 🇲🇱 a post. 👩‍👩‍👧 Nobody claimed it 🔥."),
+    case(
+        T,
+        "nul_and_control",
+        "plain-text line with NUL, BEL, ESC and form feed",
+        "exit 0: labelled; spans slice the text",
+        "Gunmen\x00 attacked\x07 a post.\x1b\x0c Ok.",
+    ),
+    case(
+        T,
+        "rtl_zero_width",
+        "Arabic with RLM/LRM marks, zero-width space and joiner",
+        "exit 0: labelled; spans slice the text",
+        "\u200fهاجم مسلحون\u200b نقطة تفتيش.\u200e قال الجيش\u200d إنه نفى ذلك.",
+    ),
+    case(
+        T,
+        "emoji",
+        "emoji, flags and ZWJ sequences",
+        "exit 0: labelled; spans slice the text",
+        "💣 Gunmen attacked 🇲🇱 a post. 👩‍👩‍👧 Nobody claimed it 🔥.",
+    ),
     case(T, "one_word", "a one-word sentence", "exit 0: labelled as one sentence", "Boom"),
-    case(T, "combining_marks", "combining marks and a dotted capital I (changes length on lower)",
-         "exit 0: labelled; spans slice the text", "İSTANBUL — Bombası patladı. e\u0301e\u0301."),
+    case(
+        T,
+        "combining_marks",
+        "combining marks and a dotted capital I (changes length on lower)",
+        "exit 0: labelled; spans slice the text",
+        "İSTANBUL — Bombası patladı. e\u0301e\u0301.",
+    ),
 ]
 
 
@@ -726,8 +1335,11 @@ def test_odd_but_valid_predict_input(tiny_run, tmp_path, capsys, text, unit):
         assert all(r["label"] in LABELS for r in rows)
 
 
-row("test_bom_and_crlf_predict_input", "predict input with a UTF-8 BOM and CRLF line ends",
-    "exit 0: first record read as JSON (its id kept), no `\\r` in texts")
+row(
+    "test_bom_and_crlf_predict_input",
+    "predict input with a UTF-8 BOM and CRLF line ends",
+    "exit 0: first record read as JSON (its id kept), no `\\r` in texts",
+)
 
 
 def test_bom_and_crlf_predict_input(tiny_run, tmp_path, capsys):
@@ -745,10 +1357,20 @@ def big_article(size, *, one_line=False):
 
 T = "test_five_megabyte_article"
 BIG_CASES = [
-    case(T, "paragraphs", "a 5 MB article in paragraphs (`predict --unit article`)",
-         "exit 0 in seconds; every span slices the text", False),
-    case(T, "one_line", "a 5 MB article on a single line (segmenter worst case)",
-         "exit 0 in seconds (segmenter is linear); every span slices the text", True),
+    case(
+        T,
+        "paragraphs",
+        "a 5 MB article in paragraphs (`predict --unit article`)",
+        "exit 0 in seconds; every span slices the text",
+        False,
+    ),
+    case(
+        T,
+        "one_line",
+        "a 5 MB article on a single line (segmenter worst case)",
+        "exit 0 in seconds (segmenter is linear); every span slices the text",
+        True,
+    ),
 ]
 
 
@@ -757,18 +1379,25 @@ def test_five_megabyte_article(tiny_run, tmp_path, capsys, one_line):
     text = big_article(5 * 2**20, one_line=one_line)
     assert len(text.encode()) >= 5 * 2**20
     started = time.perf_counter()
-    code, rows, err = predict(capsys, tiny_run, tmp_path,
-                              (json.dumps({"id": "big", "text": text}) + "\n").encode(),
-                              "--unit", "article")
+    code, rows, err = predict(
+        capsys,
+        tiny_run,
+        tmp_path,
+        (json.dumps({"id": "big", "text": text}) + "\n").encode(),
+        "--unit",
+        "article",
+    )
     assert code == 0, err
     assert time.perf_counter() - started < 120
     check_article_rows(rows, [text])
     assert len(rows[0]["sentences"]) > 10_000
 
 
-row("test_segmenter_is_linear_on_one_long_line",
+row(
+    "test_segmenter_is_linear_on_one_long_line",
     "segmenter on 1 MB and 4 MB single-line texts",
-    "4x the text takes well under 16x the time (no quadratic slicing)")
+    "4x the text takes well under 16x the time (no quadratic slicing)",
+)
 
 
 def test_segmenter_is_linear_on_one_long_line():
@@ -784,8 +1413,11 @@ def test_segmenter_is_linear_on_one_long_line():
     assert timings[1] < 10 * max(timings[0], 0.05)
 
 
-row("test_empty_article_api", "`Model.label_article(\"\")` and a one-word article",
-    "no sentences and no labels; one sentence")
+row(
+    "test_empty_article_api",
+    '`Model.label_article("")` and a one-word article',
+    "no sentences and no labels; one sentence",
+)
 
 
 def test_empty_article_api(tiny_run):
@@ -804,24 +1436,66 @@ def test_empty_article_api(tiny_run):
 
 T = "test_corpus_command_on_bad_files"
 CORPUS_CASES = [
-    case(T, "non_utf8", "`corpus validate` on a file with Latin-1 bytes",
-         "exit 2: line 1 is not UTF-8", "validate", b'{"id": "caf\xe9"}\n', 2,
-         "line 1 is not UTF-8"),
-    case(T, "not_json", "`corpus validate` on a line that is not JSON",
-         "exit 2: line 2 is not JSON", "validate", b'{"id": "a"}\n{oops\n', 2,
-         "line 2 is not JSON"),
-    case(T, "not_objects", "`corpus validate` on JSON lines that are not objects",
-         "exit 1: one problem per record on stderr, `N problems`", "validate",
-         b'[1, 2]\n"text"\nnull\n', 1, "not a JSON object"),
-    case(T, "wrong_field_types", "`corpus validate` on an article with mistyped fields",
-         "exit 1: field 'meta' must be an object, ...", "validate",
-         b'{"id": "a", "title": 1, "text": "x", "meta": [], "sentences": {}, "split": "train"}\n',
-         1, "field 'meta' must be an object"),
-    case(T, "stats_on_broken", "`corpus stats` on an article with a missing field",
-         "exit 2: first problem; run `research corpus validate`", "stats",
-         b'{"id": "a", "text": "x"}\n', 2, "run `research corpus validate`"),
-    case(T, "directory", "`corpus validate` on a directory", "exit 2: is a directory",
-         "validate", None, 2, "is a directory"),
+    case(
+        T,
+        "non_utf8",
+        "`corpus validate` on a file with Latin-1 bytes",
+        "exit 2: line 1 is not UTF-8",
+        "validate",
+        b'{"id": "caf\xe9"}\n',
+        2,
+        "line 1 is not UTF-8",
+    ),
+    case(
+        T,
+        "not_json",
+        "`corpus validate` on a line that is not JSON",
+        "exit 2: line 2 is not JSON",
+        "validate",
+        b'{"id": "a"}\n{oops\n',
+        2,
+        "line 2 is not JSON",
+    ),
+    case(
+        T,
+        "not_objects",
+        "`corpus validate` on JSON lines that are not objects",
+        "exit 1: one problem per record on stderr, `N problems`",
+        "validate",
+        b'[1, 2]\n"text"\nnull\n',
+        1,
+        "not a JSON object",
+    ),
+    case(
+        T,
+        "wrong_field_types",
+        "`corpus validate` on an article with mistyped fields",
+        "exit 1: field 'meta' must be an object, ...",
+        "validate",
+        b'{"id": "a", "title": 1, "text": "x", "meta": [], "sentences": {}, "split": "train"}\n',
+        1,
+        "field 'meta' must be an object",
+    ),
+    case(
+        T,
+        "stats_on_broken",
+        "`corpus stats` on an article with a missing field",
+        "exit 2: first problem; run `research corpus validate`",
+        "stats",
+        b'{"id": "a", "text": "x"}\n',
+        2,
+        "run `research corpus validate`",
+    ),
+    case(
+        T,
+        "directory",
+        "`corpus validate` on a directory",
+        "exit 2: is a directory",
+        "validate",
+        None,
+        2,
+        "is a directory",
+    ),
 ]
 
 
@@ -842,30 +1516,52 @@ def test_corpus_command_on_bad_files(tmp_path, capsys, action, content, expected
 
 # ------------------------------------------------------------------- property tests
 
-JSON_SCALARS = (st.none() | st.booleans() | st.integers(-10, 10**12)
-                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
-JSON = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 LABEL_ISH = st.sampled_from(sorted(LABELS)) | JSON
-SENTENCE = st.fixed_dictionaries({}, optional={"start": st.integers(-3, 40) | JSON,
-                                               "end": st.integers(-3, 40) | JSON,
-                                               "label": LABEL_ISH})
-META = st.fixed_dictionaries({}, optional={k: st.text(max_size=4) | JSON
-                                           for k in ("region", "date", "style")})
-ARTICLE = st.fixed_dictionaries({}, optional={
-    "id": st.sampled_from(["a", "b"]) | JSON,
-    "title": st.sampled_from(["", "Gunmen"]) | JSON,
-    "text": st.sampled_from(["Gunmen attacked. Nobody claimed it.", ""]) | st.text(max_size=40)
-    | JSON,
-    "meta": META | JSON,
-    "sentences": st.lists(SENTENCE | JSON, max_size=4) | JSON,
-    "labels": st.lists(LABEL_ISH, max_size=3) | JSON,
-    "split": st.sampled_from(["train", "dev", "test", "ood"]) | JSON,
-})
+SENTENCE = st.fixed_dictionaries(
+    {},
+    optional={
+        "start": st.integers(-3, 40) | JSON,
+        "end": st.integers(-3, 40) | JSON,
+        "label": LABEL_ISH,
+    },
+)
+META = st.fixed_dictionaries(
+    {}, optional={k: st.text(max_size=4) | JSON for k in ("region", "date", "style")}
+)
+ARTICLE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.sampled_from(["a", "b"]) | JSON,
+        "title": st.sampled_from(["", "Gunmen"]) | JSON,
+        "text": st.sampled_from(["Gunmen attacked. Nobody claimed it.", ""])
+        | st.text(max_size=40)
+        | JSON,
+        "meta": META | JSON,
+        "sentences": st.lists(SENTENCE | JSON, max_size=4) | JSON,
+        "labels": st.lists(LABEL_ISH, max_size=3) | JSON,
+        "split": st.sampled_from(["train", "dev", "test", "ood"]) | JSON,
+    },
+)
 
-row("test_validator_never_raises_on_json_records",
+row(
+    "test_validator_never_raises_on_json_records",
     "property: any JSON values and article-shaped records (every field any type)",
-    "`validate_corpus` returns a list of strings, never raises")
+    "`validate_corpus` returns a list of strings, never raises",
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -903,17 +1599,25 @@ def run_predict_internals(model, lines, unit):
 
 
 # st.text() never draws lone surrogates; JSON escapes (\\ud800) can carry them, so draw them too.
-ANY_TEXT = st.lists(st.integers(0xD800, 0xDFFF).map(chr) | st.characters() | st.sampled_from(
-    [" ", "\n", ".", "U.S.", "\u200b", "\u2028"]), max_size=80).map("".join)
+ANY_TEXT = st.lists(
+    st.integers(0xD800, 0xDFFF).map(chr)
+    | st.characters()
+    | st.sampled_from([" ", "\n", ".", "U.S.", "\u200b", "\u2028"]),
+    max_size=80,
+).map("".join)
 
-row("test_predict_never_raises_on_any_unicode",
+row(
+    "test_predict_never_raises_on_any_unicode",
     "property: arbitrary Unicode texts (surrogate escapes included) as JSONL, both units",
-    "never raises; blank or invalid texts reported by line; every span slices its text")
+    "never raises; blank or invalid texts reported by line; every span slices its text",
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=st.lists(ANY_TEXT | st.text(max_size=300), min_size=1, max_size=6),
-       unit=st.sampled_from(["sentence", "article"]))
+@given(
+    texts=st.lists(ANY_TEXT | st.text(max_size=300), min_size=1, max_size=6),
+    unit=st.sampled_from(["sentence", "article"]),
+)
 def test_predict_never_raises_on_any_unicode(tiny_model, texts, unit):
     lines = [(json.dumps({"id": i, "text": t}) + "\n").encode() for i, t in enumerate(texts)]
     records, rows, bad = run_predict_internals(tiny_model, lines, unit)
@@ -926,14 +1630,15 @@ def test_predict_never_raises_on_any_unicode(tiny_model, texts, unit):
             assert output["label"] in LABELS
 
 
-row("test_predict_reader_never_raises_on_any_bytes",
+row(
+    "test_predict_reader_never_raises_on_any_bytes",
     "property: arbitrary byte lines (invalid UTF-8, NUL, lone `{`)",
-    "every line is either a record with str text or a numbered report")
+    "every line is either a record with str text or a numbered report",
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"") + b"\n"),
-                max_size=8))
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"") + b"\n"), max_size=8))
 def test_predict_reader_never_raises_on_any_bytes(lines):
     from research.predict import iter_records
 
@@ -956,31 +1661,73 @@ def test_catalogue_has_at_least_32_rows():
 
 T = "test_evaluate_and_corpus_tools_refuse_bad_input"
 TOOL_CASES = [
-    case(T, "articles_missing", "`research evaluate --articles` with a file that does not exist",
-         "exit 2: article file not found", "evaluate_missing", "article file not found"),
-    case(T, "articles_no_offsets", "`--articles` for data without start/end/kind columns",
-         "exit 2: --articles needs 'start', 'end' and 'kind' columns", "evaluate_no_offsets",
-         "needs 'start', 'end' and 'kind'"),
-    case(T, "add_without_records", "`research corpus add` without `--records`",
-         "exit 2: corpus add needs --records", "add_none", "needs --records"),
-    case(T, "add_not_json", "`corpus add` record line that is not JSON",
-         "exit 2: line 1 is not an authoring record", "add_not_json",
-         "is not an authoring record"),
-    case(T, "add_known_id", "`corpus add` record whose id the corpus has",
-         "exit 2: id 't01' already exists", "add_known", "already exists"),
-    case(T, "add_invalid", "`corpus add` record whose labels are not labels",
-         "exit 2: the corpus with the new articles is not valid", "add_invalid", "is not valid"),
-    case(T, "overlap_without_against", "`research corpus overlap` without `--against`",
-         "exit 2: corpus overlap needs --against", "overlap_none", "needs --against"),
+    case(
+        T,
+        "articles_missing",
+        "`research evaluate --articles` with a file that does not exist",
+        "exit 2: article file not found",
+        "evaluate_missing",
+        "article file not found",
+    ),
+    case(
+        T,
+        "articles_no_offsets",
+        "`--articles` for data without start/end/kind columns",
+        "exit 2: --articles needs 'start', 'end' and 'kind' columns",
+        "evaluate_no_offsets",
+        "needs 'start', 'end' and 'kind'",
+    ),
+    case(
+        T,
+        "add_without_records",
+        "`research corpus add` without `--records`",
+        "exit 2: corpus add needs --records",
+        "add_none",
+        "needs --records",
+    ),
+    case(
+        T,
+        "add_not_json",
+        "`corpus add` record line that is not JSON",
+        "exit 2: line 1 is not an authoring record",
+        "add_not_json",
+        "is not an authoring record",
+    ),
+    case(
+        T,
+        "add_known_id",
+        "`corpus add` record whose id the corpus has",
+        "exit 2: id 't01' already exists",
+        "add_known",
+        "already exists",
+    ),
+    case(
+        T,
+        "add_invalid",
+        "`corpus add` record whose labels are not labels",
+        "exit 2: the corpus with the new articles is not valid",
+        "add_invalid",
+        "is not valid",
+    ),
+    case(
+        T,
+        "overlap_without_against",
+        "`research corpus overlap` without `--against`",
+        "exit 2: corpus overlap needs --against",
+        "overlap_none",
+        "needs --against",
+    ),
 ]
 
 
 def _tool_argv(kind, tmp_path, tiny_run):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_bytes(TINY_CORPUS.read_bytes())
-    record = {"id": "n1", "meta": {"region": "sahel", "country": "", "date": "2020-01-01",
-                                   "style": "wire"},
-              "paragraphs": [[["Gunmen raided a village on Sunday night.", "attack_report"]]]}
+    record = {
+        "id": "n1",
+        "meta": {"region": "sahel", "country": "", "date": "2020-01-01", "style": "wire"},
+        "paragraphs": [[["Gunmen raided a village on Sunday night.", "attack_report"]]],
+    }
     records = tmp_path / "records.jsonl"
     if kind == "add_not_json":
         records.write_text("{not json\n", encoding="utf-8")
@@ -990,14 +1737,31 @@ def _tool_argv(kind, tmp_path, tiny_run):
         record["paragraphs"][0][0][1] = "rumour"
         write_lines(records, [record])
     model, data = tiny_run / "model", TINY_SENTENCES
-    with_offsets = write_lines(tmp_path / "offsets.jsonl", [
-        {"sid": "t01#0", "item": "t01", "kind": "article", "start": 0, "end": 42,
-         "text": ARTICLES[0]["title"], "label": "attack_report"}])
+    with_offsets = write_lines(
+        tmp_path / "offsets.jsonl",
+        [
+            {
+                "sid": "t01#0",
+                "item": "t01",
+                "kind": "article",
+                "start": 0,
+                "end": 42,
+                "text": ARTICLES[0]["title"],
+                "label": "attack_report",
+            }
+        ],
+    )
     return {
-        "evaluate_missing": ["evaluate", "--model", model, "--data", with_offsets, "--articles",
-                             tmp_path / "nope.jsonl"],
-        "evaluate_no_offsets": ["evaluate", "--model", model, "--data", data, "--articles",
-                                corpus],
+        "evaluate_missing": [
+            "evaluate",
+            "--model",
+            model,
+            "--data",
+            with_offsets,
+            "--articles",
+            tmp_path / "nope.jsonl",
+        ],
+        "evaluate_no_offsets": ["evaluate", "--model", model, "--data", data, "--articles", corpus],
         "add_none": ["corpus", "add", corpus],
         "add_not_json": ["corpus", "add", corpus, "--records", records],
         "add_known": ["corpus", "add", corpus, "--records", records],

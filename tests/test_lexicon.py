@@ -19,11 +19,17 @@ def _cues(analyzer, text):
     ("text", "present", "absent"),
     [
         ("The army denied its planes bombed the hospital.", "__x_deny_attack", "__x_deny_only"),
-        ("The minister denied his party organised the rallies.", "__x_deny_only",
-         "__x_deny_attack"),
+        (
+            "The minister denied his party organised the rallies.",
+            "__x_deny_only",
+            "__x_deny_attack",
+        ),
         ("Police blamed the rebels for the ambush.", "__x_blame_attack", "__x_no_conflict"),
-        ("Argentina beat the United States in the Olympic semi-final.", "__x_no_conflict",
-         "__cue_conflict"),
+        (
+            "Argentina beat the United States in the Olympic semi-final.",
+            "__x_no_conflict",
+            "__cue_conflict",
+        ),
         ("The group denied any involvement.", "__x_deny_attack", "__x_deny_only"),
     ],
 )
@@ -55,12 +61,14 @@ def _reference_cues(text, tokens, bigrams, maps=None):
     if not longer_heads.isdisjoint(bigrams):
         padded = f" {' '.join(tokens)} "
         found += [cue for phrase, cue in longer.items() if f" {phrase} " in padded]
-    shapes = [("__shape_quote", any(q in text for q in _QUOTES)),
-              ("__shape_year", not _YEARS.isdisjoint(tokens)),
-              ("__shape_upper_case", text.isupper() and _all_caps(text)),
-              ("__shape_no_final_stop", not text.rstrip().endswith(_FINAL_STOP)),
-              ("__shape_tokens_le_3", len(tokens) <= 3),
-              ("__shape_tokens_le_8", 3 < len(tokens) <= 8)]
+    shapes = [
+        ("__shape_quote", any(q in text for q in _QUOTES)),
+        ("__shape_year", not _YEARS.isdisjoint(tokens)),
+        ("__shape_upper_case", text.isupper() and _all_caps(text)),
+        ("__shape_no_final_stop", not text.rstrip().endswith(_FINAL_STOP)),
+        ("__shape_tokens_le_3", len(tokens) <= 3),
+        ("__shape_tokens_le_8", 3 < len(tokens) <= 8),
+    ]
     return sorted(found + [name for name, on in shapes if on])
 
 
@@ -81,17 +89,23 @@ def _reference(text, ngram_range):
     found = _reference_cues(text, tokens, bigrams)
     present = set(found)
     has_object = bool({"__cue_attack", "__cue_responsibility"} & present)
-    extra = [f"__x_{name}_{'attack' if has_object else 'only'}"
-             for cue, name in (("__cue_deny", "deny"), ("__cue_no_knowledge", "deny"),
-                               ("__cue_blame", "blame"), ("__cue_claim", "claim"))
-             if cue in present]
+    extra = [
+        f"__x_{name}_{'attack' if has_object else 'only'}"
+        for cue, name in (
+            ("__cue_deny", "deny"),
+            ("__cue_no_knowledge", "deny"),
+            ("__cue_blame", "blame"),
+            ("__cue_claim", "claim"),
+        )
+        if cue in present
+    ]
     if not {f"__cue_{c}" for c in ("conflict", "attack", "claim", "unclaimed")} & present:
         extra.append("__x_no_conflict")
     return grams + found + sorted(set(extra))
 
 
 SAMPLES = [json.loads(line) for line in TINY_CORPUS.open()]
-TEXTS = [a["text"][s["start"]:s["end"]] for a in SAMPLES for s in a["sentences"]]
+TEXTS = [a["text"][s["start"] : s["end"]] for a in SAMPLES for s in a["sentences"]]
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 2), (2, 3), (3, 3)])
@@ -100,8 +114,19 @@ def test_fast_analyzer_matches_the_reference_on_corpus_sentences(ngram_range):
     assert [analyzer(t) for t in TEXTS] == [_reference(t, ngram_range) for t in TEXTS]
 
 
-PIECES = [*"abc XYZ.'\"“»19024-\n", " denied ", " attack ", " army ", " claimed ",
-          " no group ", " could not confirm ", " shot down ", " 1972 ", " blamed ", " football "]
+PIECES = [
+    *"abc XYZ.'\"“»19024-\n",
+    " denied ",
+    " attack ",
+    " army ",
+    " claimed ",
+    " no group ",
+    " could not confirm ",
+    " shot down ",
+    " 1972 ",
+    " blamed ",
+    " football ",
+]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
@@ -117,4 +142,3 @@ def test_v1_cue_tokens_match_the_reference_on_any_text(text):
     bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
     expected = tokens + bigrams + _reference_cues(text, tokens, bigrams, _MAPS_V1)
     assert NewsAnalyzer()(text) == expected
-

@@ -6,11 +6,21 @@ LABELS = ("a", "b", "c")
 
 
 def test_sentence_scores_match_hand_computed_values():
-    result = sentence_scores(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["g1", "g1", "g2", "g3"],
-                             labels=("a", "b"), n_bootstrap=0)
+    result = sentence_scores(
+        ["a", "a", "b", "b"],
+        ["a", "b", "b", "b"],
+        ["g1", "g1", "g2", "g3"],
+        labels=("a", "b"),
+        n_bootstrap=0,
+    )
     assert result["accuracy"] == 0.75
-    assert result["per_label"]["a"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(
-        2 / 3, abs=1e-6), "support": 2, "f1_ci": None}
+    assert result["per_label"]["a"] == {
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": pytest.approx(2 / 3, abs=1e-6),
+        "support": 2,
+        "f1_ci": None,
+    }
     assert result["per_label"]["b"]["precision"] == pytest.approx(2 / 3, abs=1e-6)
     assert result["per_label"]["b"]["f1"] == 0.8
     assert result["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2, abs=1e-6)
@@ -30,8 +40,7 @@ def test_bootstrap_interval_contains_the_estimate_and_is_deterministic():
 
 def test_label_without_gold_examples_warns_and_reports_zero_support():
     with pytest.warns(UserWarning, match="no gold examples for c"):
-        result = sentence_scores(["a", "b"], ["a", "b"], ["1", "2"], labels=LABELS,
-                                 n_bootstrap=10)
+        result = sentence_scores(["a", "b"], ["a", "b"], ["1", "2"], labels=LABELS, n_bootstrap=10)
     assert result["per_label"]["c"]["support"] == 0
     assert result["macro_f1"] == 1.0
 

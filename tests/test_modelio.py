@@ -25,8 +25,12 @@ from research.evaluate import export_model
 from research.modelio import save_model
 from tests.conftest import ROOT, edit_metadata
 
-TEXTS = ["Gunmen attacked a checkpoint.", "The army denied the report.",
-         "No group claimed the attack.", "Share this article"]
+TEXTS = [
+    "Gunmen attacked a checkpoint.",
+    "The army denied the report.",
+    "No group claimed the attack.",
+    "Share this article",
+]
 
 
 class Shout(TransformerMixin, BaseEstimator):
@@ -60,8 +64,9 @@ def test_train_save_reload_gives_identical_probabilities(tiny_run, tmp_path):
 def test_joblib_export_round_trips(tiny_run, tmp_path):
     model = load_model(export_model(tiny_run, tmp_path / "jl", fmt="joblib"))
     assert model.metadata["serializer"] == "joblib"
-    np.testing.assert_array_equal(model.predict_proba(TEXTS),
-                                  load_model(tiny_run / "model").predict_proba(TEXTS))
+    np.testing.assert_array_equal(
+        model.predict_proba(TEXTS), load_model(tiny_run / "model").predict_proba(TEXTS)
+    )
 
 
 def test_loads_in_a_fresh_process_and_labels_the_seed_article(tiny_run):
@@ -71,8 +76,12 @@ def test_loads_in_a_fresh_process_and_labels_the_seed_article(tiny_run):
         "assert all(t[s.start:s.end] == s.text for s in d.sentences); print(len(d.sentences))"
     )
     seed = ROOT / "seeds" / "000_4029b564ad4463c3.txt"
-    out = subprocess.run([sys.executable, "-c", code, str(tiny_run / "model"), str(seed)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_run / "model"), str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "17"
 
 
@@ -130,8 +139,9 @@ def test_not_a_directory(tmp_path):
 
 
 def test_unknown_type_in_file_is_refused(tmp_path):
-    pipe = Pipeline([("shout", Shout()), ("tfidf", TfidfVectorizer()),
-                     ("clf", LogisticRegression())]).fit(TEXTS, ["a", "b", "a", "b"])
+    pipe = Pipeline(
+        [("shout", Shout()), ("tfidf", TfidfVectorizer()), ("clf", LogisticRegression())]
+    ).fit(TEXTS, ["a", "b", "a", "b"])
     save_model(pipe, tmp_path / "evil")
     with pytest.raises(UntrustedTypeError, match="Shout"):
         load_model(tmp_path / "evil")
@@ -145,8 +155,10 @@ def test_loading_a_model_does_not_import_torch(tiny_run):
 
     if find_spec("torch") is None:
         pytest.skip("torch is not installed: nothing could import it")
-    code = ("import sys; from research import load_model; "
-            f"m = load_model({str(tiny_run / 'model')!r}); m.predict(['Gunmen attacked.']); "
-            "print('torch' in sys.modules)")
+    code = (
+        "import sys; from research import load_model; "
+        f"m = load_model({str(tiny_run / 'model')!r}); m.predict(['Gunmen attacked.']); "
+        "print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

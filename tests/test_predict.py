@@ -19,11 +19,24 @@ def input_file(tmp_path):
     return path
 
 
-def test_sentence_predictions_skip_bad_lines_with_line_numbers(tiny_run, input_file, tmp_path,
-                                                               capsys):
+def test_sentence_predictions_skip_bad_lines_with_line_numbers(
+    tiny_run, input_file, tmp_path, capsys
+):
     out = tmp_path / "out.jsonl"
-    code = main(["--quiet", "predict", "--model", str(tiny_run / "model"), "--input",
-                 str(input_file), "--output", str(out), "--batch-size", "2"])
+    code = main(
+        [
+            "--quiet",
+            "predict",
+            "--model",
+            str(tiny_run / "model"),
+            "--input",
+            str(input_file),
+            "--output",
+            str(out),
+            "--batch-size",
+            "2",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     for lineno in ("line 2: not JSON", "line 3: no text", "line 4: not UTF-8"):
@@ -37,10 +50,28 @@ def test_article_predictions_slice_text(tiny_run, tmp_path, capsys):
     text = "KABUL (Test) — Gunmen attacked a post.\n\nThe Taliban denied it. Share this"
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": 1, "text": text}) + "\n")
-    assert main(["--quiet", "predict", "--model", str(tiny_run / "model"), "--unit", "article",
-                 "--input", str(src)]) == 0
+    assert (
+        main(
+            [
+                "--quiet",
+                "predict",
+                "--model",
+                str(tiny_run / "model"),
+                "--unit",
+                "article",
+                "--input",
+                str(src),
+            ]
+        )
+        == 0
+    )
     row = json.loads(capsys.readouterr().out)
-    assert [s["text"] for s in row["sentences"]] == [text[s["start"]:s["end"]]
-                                                     for s in row["sentences"]]
-    assert set(row["labels"]) <= {"attack_report", "attribution", "official_denial",
-                                  "background_context"}
+    assert [s["text"] for s in row["sentences"]] == [
+        text[s["start"] : s["end"]] for s in row["sentences"]
+    ]
+    assert set(row["labels"]) <= {
+        "attack_report",
+        "attribution",
+        "official_denial",
+        "background_context",
+    }

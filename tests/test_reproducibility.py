@@ -29,9 +29,23 @@ COMPARED = ("metrics.json", "metrics.csv", "predictions.jsonl")
 
 def _run(config, seed, output_dir, env):
     return subprocess.run(
-        [sys.executable, "-m", "research", "--quiet", "run", str(config), "--seed", str(seed),
-         "--output-dir", str(output_dir)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "research",
+            "--quiet",
+            "run",
+            str(config),
+            "--seed",
+            str(seed),
+            "--output-dir",
+            str(output_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
@@ -75,8 +89,10 @@ def twin_runs(tmp_path_factory):
                 runs[config.name] = 'needs the encoder extra (pip install -e ".[encoder]")'
                 continue
             if cfg.model.name in FINE_TUNED:
-                runs[config.name] = ("fine-tunes a transformer (minutes per epoch); same-seed "
-                                     "determinism is tested on tiny data in test_finetune.py")
+                runs[config.name] = (
+                    "fine-tunes a transformer (minutes per epoch); same-seed "
+                    "determinism is tested on tiny data in test_finetune.py"
+                )
                 continue
             copy = _on_quarter(config, corpus, base)
             runs[config.name] = [

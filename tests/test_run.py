@@ -11,9 +11,21 @@ from research.evaluate import evaluate_model
 from research.experiment import run_config
 from tests.conftest import TINY_CORPUS, TINY_SENTENCES, write_config
 
-RUN_FILES = ["config.toml", "config.resolved.json", "run.json", "metrics.json", "metrics.csv",
-             "confusion_test.csv", "confusion_test.png", "confusion_ood.csv", "confusion_ood.png",
-             "predictions.jsonl", "model/model.skops", "model/metadata.json", "model/README.md"]
+RUN_FILES = [
+    "config.toml",
+    "config.resolved.json",
+    "run.json",
+    "metrics.json",
+    "metrics.csv",
+    "confusion_test.csv",
+    "confusion_test.png",
+    "confusion_ood.csv",
+    "confusion_ood.png",
+    "predictions.jsonl",
+    "model/model.skops",
+    "model/metadata.json",
+    "model/README.md",
+]
 
 
 @pytest.mark.parametrize("name", RUN_FILES)
@@ -34,9 +46,13 @@ def test_metrics_have_cis_and_article_scores(tiny_run):
     metrics = json.loads((tiny_run / "metrics.json").read_text())
     test = metrics["splits"]["test"]
     assert len(test["sentence"]["ci"]["macro_f1"]) == 2
-    assert set(test["sentence"]["per_label"]) == {"attack_report", "attribution",
-                                                  "official_denial", "background_context",
-                                                  "other"}
+    assert set(test["sentence"]["per_label"]) == {
+        "attack_report",
+        "attribution",
+        "official_denial",
+        "background_context",
+        "other",
+    }
     assert test["article"]["n_articles"] == 2
 
 

@@ -7,8 +7,10 @@ from research.data import read_rows, to_examples
 from research.weak import lf_weights, weak_label
 from tests.conftest import TINY_CORPUS
 
-NEWS = [{"id": "keep", "text": "Gunmen attacked a bus on Monday. The army denied it."},
-        {"id": "held", "text": "Rebels claimed the bombing."}]
+NEWS = [
+    {"id": "keep", "text": "Gunmen attacked a bus on Monday. The army denied it."},
+    {"id": "held", "text": "Rebels claimed the bombing."},
+]
 
 
 def test_weights_are_precisions_and_weak_lfs_drop_out():
@@ -21,8 +23,9 @@ def test_weights_are_precisions_and_weak_lfs_drop_out():
 
 def test_vote_abstains_without_evidence():
     weights = {"claimed_responsibility": 0.95, "history": 0.7}
-    assert weak_label("The group claimed responsibility for the blast.", weights)[0] == \
-        "attribution"
+    assert (
+        weak_label("The group claimed responsibility for the blast.", weights)[0] == "attribution"
+    )
     assert weak_label("Stocks rose on Monday.", weights) is None
 
 
@@ -30,13 +33,31 @@ def test_cli_excludes_ids_and_writes_sentence_rows(tmp_path, capsys):
     corpus = tmp_path / "news.jsonl"
     corpus.write_text(
         json.dumps({"id": "keep", "text": "No group claimed the bombing. Editing by Jane Roe"})
-        + "\n" + json.dumps({"id": "held", "text": "Nobody claimed the attack."}) + "\n"
-        + json.dumps({"id": "dup", "dup_of": "keep", "text": "No group claimed it."}) + "\n")
+        + "\n"
+        + json.dumps({"id": "held", "text": "Nobody claimed the attack."})
+        + "\n"
+        + json.dumps({"id": "dup", "dup_of": "keep", "text": "No group claimed it."})
+        + "\n"
+    )
     (tmp_path / "holdout.txt").write_text("held\n")
     out = tmp_path / "weak.jsonl"
-    assert main(["--quiet", "weak", "--corpus", str(corpus), "--exclude-ids",
-                 str(tmp_path / "holdout.txt"), "--labelled", str(TINY_CORPUS), "--output",
-                 str(out)]) == 0
+    assert (
+        main(
+            [
+                "--quiet",
+                "weak",
+                "--corpus",
+                str(corpus),
+                "--exclude-ids",
+                str(tmp_path / "holdout.txt"),
+                "--labelled",
+                str(TINY_CORPUS),
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["group"] for r in rows} == {"keep"}
     assert len(to_examples(read_rows(out))) == len(rows)
@@ -53,9 +74,25 @@ def _news(tmp_path):
 def test_a_model_labels_sentences_and_skips_held_out_ids(tiny_run, tmp_path):
     corpus, holdout = _news(tmp_path)
     out = tmp_path / "teacher.jsonl"
-    assert main(["--quiet", "weak", "--corpus", str(corpus), "--exclude-ids", str(holdout),
-                 "--model", str(tiny_run / "model"), "--min-score", "0", "--output",
-                 str(out)]) == 0
+    assert (
+        main(
+            [
+                "--quiet",
+                "weak",
+                "--corpus",
+                str(corpus),
+                "--exclude-ids",
+                str(holdout),
+                "--model",
+                str(tiny_run / "model"),
+                "--min-score",
+                "0",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["keep#0", "keep#1"]
     assert len(to_examples(read_rows(out))) == 2
@@ -75,6 +112,21 @@ def test_min_score_keeps_only_confident_sentences(tiny_run, tmp_path):
 
 def test_min_score_outside_zero_one_is_refused(tiny_run, tmp_path, capsys):
     corpus, _ = _news(tmp_path)
-    assert main(["--quiet", "weak", "--corpus", str(corpus), "--model", str(tiny_run / "model"),
-                 "--min-score", "1.5", "--output", str(tmp_path / "x.jsonl")]) == 2
+    assert (
+        main(
+            [
+                "--quiet",
+                "weak",
+                "--corpus",
+                str(corpus),
+                "--model",
+                str(tiny_run / "model"),
+                "--min-score",
+                "1.5",
+                "--output",
+                str(tmp_path / "x.jsonl"),
+            ]
+        )
+        == 2
+    )
     assert "between 0 and 1" in capsys.readouterr().err
