@@ -166,7 +166,8 @@ def main():
         }
         if set(args.only) - known:
             parser.error(f"unknown rows {sorted(set(args.only) - known)}; known: {sorted(known)}")
-        raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
+        previous = args.output.with_suffix(".json")
+        raw = json.loads(previous.read_text(encoding="utf-8")) if previous.is_file() else {}
         skipped = [s for s in raw.pop("_skipped", []) if not any(f"`{n}`" in s for n in args.only)]
     test_rows = split_sentences("test")
     for config, skip in _configs():
