@@ -41,27 +41,17 @@ def test_cli_excludes_ids_and_writes_sentence_rows(tmp_path, capsys):
     )
     (tmp_path / "holdout.txt").write_text("held\n")
     out = tmp_path / "weak.jsonl"
-    assert (
-        main(
-            [
-                "--quiet",
-                "weak",
-                "--corpus",
-                str(corpus),
-                "--exclude-ids",
-                str(tmp_path / "holdout.txt"),
-                "--labelled",
-                str(TINY_CORPUS),
-                "--output",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    holdout = tmp_path / "holdout.txt"
+    assert _weak(corpus, "--exclude-ids", holdout, "--labelled", TINY_CORPUS, "--output", out) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["group"] for r in rows} == {"keep"}
     assert len(to_examples(read_rows(out))) == len(rows)
     assert '"excluded": 1' in capsys.readouterr().out
+
+
+def _weak(corpus, *args):
+    """Exit code of ``research --quiet weak --corpus CORPUS ARGS...``."""
+    return main(["--quiet", "weak", "--corpus", str(corpus), *map(str, args)])
 
 
 def _news(tmp_path):
@@ -74,25 +64,9 @@ def _news(tmp_path):
 def test_a_model_labels_sentences_and_skips_held_out_ids(tiny_run, tmp_path):
     corpus, holdout = _news(tmp_path)
     out = tmp_path / "teacher.jsonl"
-    assert (
-        main(
-            [
-                "--quiet",
-                "weak",
-                "--corpus",
-                str(corpus),
-                "--exclude-ids",
-                str(holdout),
-                "--model",
-                str(tiny_run / "model"),
-                "--min-score",
-                "0",
-                "--output",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    model = tiny_run / "model"
+    args = ("--exclude-ids", holdout, "--model", model, "--min-score", 0, "--output", out)
+    assert _weak(corpus, *args) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["keep#0", "keep#1"]
     assert len(to_examples(read_rows(out))) == 2
@@ -112,21 +86,6 @@ def test_min_score_keeps_only_confident_sentences(tiny_run, tmp_path):
 
 def test_min_score_outside_zero_one_is_refused(tiny_run, tmp_path, capsys):
     corpus, _ = _news(tmp_path)
-    assert (
-        main(
-            [
-                "--quiet",
-                "weak",
-                "--corpus",
-                str(corpus),
-                "--model",
-                str(tiny_run / "model"),
-                "--min-score",
-                "1.5",
-                "--output",
-                str(tmp_path / "x.jsonl"),
-            ]
-        )
-        == 2
-    )
+    args = ("--model", tiny_run / "model", "--min-score", 1.5, "--output", tmp_path / "x.jsonl")
+    assert _weak(corpus, *args) == 2
     assert "between 0 and 1" in capsys.readouterr().err
