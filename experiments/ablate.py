@@ -20,7 +20,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from robustness import PERTURBATIONS, robustness, split_sentences
+from robustness import robustness, split_sentences, table
 
 from research import load_model
 from research.config import load_config
@@ -84,18 +84,6 @@ def _row(name, entry, real_stem):
     )
 
 
-def _robustness_rows(raw):
-    names = list(PERTURBATIONS)
-    for name, entry in raw.items():
-        scores = entry.get("robustness")
-        if not scores:
-            yield f"| {name} | " + " | ".join("-" for _ in names) + " |"
-            continue
-        clean = scores["clean"][0]
-        cells = [f"{clean:.3f}"] + [f"{scores[n][0] - clean:+.3f}" for n in names[1:]]
-        yield f"| {name} | " + " | ".join(cells) + " |"
-
-
 def render(raw, real_stem, skipped):
     """The Markdown table of RESULTS.md from the raw results."""
     labels = " / ".join(SHORT[lab] for lab in SENTENCE_LABELS)
@@ -127,9 +115,7 @@ def render(raw, real_stem, skipped):
             "macro-F1; the other columns are its change. Furniture strings are disjoint from the",
             "training augmentation's; `joined` runs two same-label neighbours together.",
             "",
-            "| config | " + " | ".join(PERTURBATIONS) + " |",
-            "|---|" + "---|" * len(PERTURBATIONS),
-            *_robustness_rows(raw),
+            *table({name: entry.get("robustness") for name, entry in raw.items()}),
             "",
         ]
     )

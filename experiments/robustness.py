@@ -11,12 +11,13 @@ having seen them. experiments/ablate.py adds this table for every ablation row.
 """
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
 from sklearn.metrics import f1_score
+
+from research.corpus import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "seeds" / "corpus.jsonl"
@@ -50,8 +51,7 @@ PERTURBATIONS = {
 def split_sentences(split, corpus=CORPUS):
     """(sentence, label, next sentence if it has the same label) of a corpus split."""
     rows = []
-    with open(corpus, encoding="utf-8") as handle:
-        articles = [json.loads(line) for line in handle]
+    articles = read_corpus(corpus)
     for article in articles:
         if article["split"] != split:
             continue
@@ -75,16 +75,18 @@ def robustness(model, rows):
 
 
 def table(results):
-    """Markdown rows: one per model, macro-F1 per perturbation and its change from clean."""
+    """Markdown lines: a header and one row per entry of ``results`` (name -> scores of
+    :func:`robustness`, or None: a row of dashes); clean macro-F1, then each change."""
     names = list(PERTURBATIONS)
-    lines = ["| model | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for model, scores in results.items():
+    lines = ["| config | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for name, scores in results.items():
+        if not scores:
+            lines.append(f"| {name} | " + " | ".join("-" for _ in names) + " |")
+            continue
         clean = scores["clean"][0]
-        cells = [f"{clean:.3f}"] + [
-            f"{scores[n][0]:.3f} ({scores[n][0] - clean:+.3f})" for n in names[1:]
-        ]
-        lines.append(f"| {model} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        cells = [f"{clean:.3f}"] + [f"{scores[n][0] - clean:+.3f}" for n in names[1:]]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main():
@@ -99,7 +101,7 @@ def main():
     for path in args.models:
         model_dir = path / "model" if (path / "model").is_dir() else path
         results[path.name] = robustness(load_model(model_dir), rows)
-    print(table(results))
+    print("\n".join(table(results)))
 
 
 if __name__ == "__main__":
