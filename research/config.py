@@ -15,6 +15,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from research.augment import AUGMENTERS
 from research.errors import ConfigError
 
 __all__ = [
@@ -229,8 +230,6 @@ def _check_values(cfg, where):
 
 
 def _check_augment(rates, where):
-    from research.augment import AUGMENTERS
-
     for name, rate in rates.items():
         if name not in AUGMENTERS:
             raise ConfigError(
