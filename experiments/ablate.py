@@ -11,7 +11,8 @@ rows one by one, article items by segmenting and labelling their full text from 
 ``--articles`` files (the protocol of ../shared/eval/README.md). Configs under
 experiments/weak/ (they read ../shared) join the table when their weak-label file exists.
 Configs that need the encoder extra are listed as skipped when it is not installed.
-Writes experiments/RESULTS.md and RESULTS.json.
+Writes experiments/RESULTS.md and RESULTS.json after every row, so an interrupted run
+resumes with ``--only`` and the rows still missing.
 """
 
 import argparse
@@ -176,10 +177,16 @@ def main():
             "robustness": robustness(load_model(run_dir / "model"), test_rows),
         }
         print(_row(name, raw[name], args.real_dev.stem), file=sys.stderr)
-    raw = dict(sorted(raw.items()))
-    args.output.write_text(render(raw, args.real_dev.stem, skipped), encoding="utf-8")
-    write_json(args.output.with_suffix(".json"), {**raw, "_skipped": skipped})
+        # Save after every row: an interrupted hour-long run resumes with --only.
+        _save(args.output, raw, args.real_dev.stem, skipped)
+    _save(args.output, raw, args.real_dev.stem, skipped)
     print(args.output)
+
+
+def _save(output, raw, real_stem, skipped):
+    raw = dict(sorted(raw.items()))
+    output.write_text(render(raw, real_stem, skipped), encoding="utf-8")
+    write_json(output.with_suffix(".json"), {**raw, "_skipped": skipped})
 
 
 if __name__ == "__main__":
