@@ -145,7 +145,13 @@ def tfidf_logreg_v3(
     """Word n-grams plus the v2 lexicon's cue categories and conjunctions
     (:class:`research.lexicon.CueAnalyzer`), logistic regression fitted by Newton-CG
     (the same optimum as lbfgs on these features, ten times faster to reach)."""
-    word = CompactTfidfVectorizer(
+    word = _cue_vectorizer(word_ngrams, min_df, max_features)
+    return _newton_logreg(word, C, class_weight, max_iter, random_state)
+
+
+def _cue_vectorizer(word_ngrams, min_df, max_features):
+    """tfidf_logreg.v3's word and cue features (also beside the MiniLM embeddings)."""
+    return CompactTfidfVectorizer(
         analyzer=CueAnalyzer(tuple(word_ngrams)),
         min_df=min_df,
         max_features=max_features,
@@ -153,21 +159,18 @@ def tfidf_logreg_v3(
         lowercase=False,
         token_pattern=None,
     )
-    return Pipeline(
-        [
-            ("features", word),
-            (
-                "clf",
-                LogisticRegression(
-                    C=C,
-                    class_weight=class_weight,
-                    solver="newton-cg",
-                    max_iter=max_iter,
-                    random_state=random_state,
-                ),
-            ),
-        ]
+
+
+def _newton_logreg(features, C, class_weight, max_iter, random_state):  # noqa: N803
+    """``features`` then logistic regression fitted by Newton-CG."""
+    clf = LogisticRegression(
+        C=C,
+        class_weight=class_weight,
+        solver="newton-cg",
+        max_iter=max_iter,
+        random_state=random_state,
     )
+    return Pipeline([("features", features), ("clf", clf)])
 
 
 def linear_svm_v1(
@@ -310,30 +313,9 @@ def minilm_logreg_v1(
     embed = SentenceEmbedder(encoder=encoder)
     features = embed
     if words:
-        vectorizer = CompactTfidfVectorizer(
-            analyzer=CueAnalyzer((1, 2)),
-            min_df=2,
-            max_features=100_000,
-            sublinear_tf=True,
-            lowercase=False,
-            token_pattern=None,
-        )
+        vectorizer = _cue_vectorizer((1, 2), 2, 100_000)
         features = FeatureUnion([("embed", embed), ("words", vectorizer)])
-    return Pipeline(
-        [
-            ("features", features),
-            (
-                "clf",
-                LogisticRegression(
-                    C=C,
-                    class_weight=class_weight,
-                    solver="newton-cg",
-                    max_iter=max_iter,
-                    random_state=random_state,
-                ),
-            ),
-        ]
-    )
+    return _newton_logreg(features, C, class_weight, max_iter, random_state)
 
 
 def minilm_context_v1(
