@@ -154,9 +154,10 @@ def _read_ids(path):
     return {line.strip() for line in Path(path).read_text().splitlines() if line.strip()}
 
 
-def _records(paths, excluded, skipped):
-    """Yield the ``{id, text}`` records of JSONL ``paths``, except excluded ids and marked
-    duplicates (counted in ``skipped``)."""
+def _records(paths, exclude_ids, skipped):
+    """Yield ``(file name, record)`` for the ``{id, text}`` records of JSONL ``paths``, except
+    the ids listed in the file ``exclude_ids`` and marked duplicates (counted in ``skipped``)."""
+    excluded = _read_ids(exclude_ids) if exclude_ids else set()
     for path in map(Path, paths):
         if not path.is_file():
             raise DataError(f"{path}: corpus file not found")
@@ -167,6 +168,18 @@ def _records(paths, excluded, skipped):
                     skipped["excluded" if record["id"] in excluded else "duplicate"] += 1
                     continue
                 yield path.name, record
+
+
+def _row(source, record, k, text, label, score):
+    """A weak-label sentence row: the ``k``-th sentence of ``record``."""
+    return {
+        "id": f"{record['id']}#{k}",
+        "group": record["id"],
+        "text": text,
+        "label": label,
+        "score": score,
+        "source": source,
+    }
 
 
 def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
@@ -180,25 +193,15 @@ def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
     skipped : dict
         Counts of records skipped as excluded ids or marked duplicates.
     """
-    excluded = _read_ids(exclude_ids) if exclude_ids else set()
     rows, per_label, skipped = [], Counter(), Counter()
-    for source, record in _records(paths, excluded, skipped):
+    for source, record in _records(paths, exclude_ids, skipped):
         text = record.get("text") or ""
         for k, (start, end) in enumerate(segment(text)):
             voted = weak_label(text[start:end], weights)
             if voted is None or per_label[voted[0]] >= max_per_label:
                 continue
             per_label[voted[0]] += 1
-            rows.append(
-                {
-                    "id": f"{record['id']}#{k}",
-                    "group": record["id"],
-                    "text": text[start:end],
-                    "label": voted[0],
-                    "score": voted[1],
-                    "source": source,
-                }
-            )
+            rows.append(_row(source, record, k, text[start:end], *voted))
     log.info("weak labels: %s; skipped %s", dict(per_label), dict(skipped))
     return rows, dict(skipped)
 
@@ -210,7 +213,6 @@ def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=
     every sentence among its neighbours); a sentence is kept when its top probability is at
     least ``min_score``. Returns ``(rows, skipped)`` as :func:`label_corpora` does.
     """
-    excluded = _read_ids(exclude_ids) if exclude_ids else set()
     rows, skipped, pending = [], Counter(), []
 
     def flush():
@@ -219,19 +221,11 @@ def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=
             for k, sentence in enumerate(doc.sentences):
                 score = sentence.scores[sentence.label]
                 if score >= min_score:
-                    rows.append(
-                        {
-                            "id": f"{record['id']}#{k}",
-                            "group": record["id"],
-                            "text": sentence.text,
-                            "label": sentence.label,
-                            "score": round(score, 4),
-                            "source": source,
-                        }
-                    )
+                    row = _row(source, record, k, sentence.text, sentence.label, round(score, 4))
+                    rows.append(row)
         pending.clear()
 
-    for item in _records(paths, excluded, skipped):
+    for item in _records(paths, exclude_ids, skipped):
         pending.append(item)
         if len(pending) >= batch:
             flush()
