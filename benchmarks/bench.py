@@ -185,13 +185,21 @@ def in_subprocess(**spec):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def timed_command(args):
-    """Wall time and peak RSS (KB from GNU time) of a command."""
+def timed_research(*args):
+    """Wall time (s) and peak RSS (MB, from GNU time) of ``research --quiet ARGS...``."""
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "research", "--quiet"]
     t = time.perf_counter()
     out = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True, check=True, cwd=ROOT
+        [*command, *map(str, args)], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return time.perf_counter() - t, int(out.stderr.strip().splitlines()[-1]) / 1024, out.stdout
+    return time.perf_counter() - t, int(out.stderr.strip().splitlines()[-1]) / 1024
+
+
+def timed_predict(model_dir, n, *options):
+    """:func:`timed_research` of ``research predict`` on ``n`` sample sentences."""
+    return timed_research(
+        "predict", "--model", model_dir, "--input", sample_file(n), "--output", os.devnull, *options
+    )
 
 
 def machine():
@@ -252,41 +260,9 @@ def main():
             figures[which][f"predict_per_s_jobs{jobs}"] = turns[f"{which}:{jobs}"]
     stream = {}
     for jobs, batch in ((1, 2048), (2, 50_000)):
-        wall, rss, _ = timed_command(
-            [
-                sys.executable,
-                "-m",
-                "research",
-                "--quiet",
-                "predict",
-                "--model",
-                str(model_dir),
-                "--input",
-                str(sample_file(n_predict)),
-                "--output",
-                os.devnull,
-                "--jobs",
-                str(jobs),
-                "--batch-size",
-                str(batch),
-            ]
-        )
+        wall, _ = timed_predict(model_dir, n_predict, "--jobs", jobs, "--batch-size", batch)
         stream[jobs] = n_predict / wall
-    runs = [
-        timed_command(
-            [
-                sys.executable,
-                "-m",
-                "research",
-                "--quiet",
-                "run",
-                str(DEFAULT),
-                "--output-dir",
-                str(OUT / "runs"),
-            ]
-        )[0]
-        for _ in range(2)
-    ]
+    runs = [timed_research("run", DEFAULT, "--output-dir", OUT / "runs")[0] for _ in range(2)]
 
     say("## Default model vs stock `TfidfVectorizer(ngram_range=(1, 2)) + LogisticRegression`")
     say("")
@@ -329,21 +305,7 @@ def main():
     say("| sentences | wall time (s) | sentences/s | peak RSS (MB) |")
     say("|---|---|---|---|")
     for n in sizes:
-        wall, rss, _ = timed_command(
-            [
-                sys.executable,
-                "-m",
-                "research",
-                "--quiet",
-                "predict",
-                "--model",
-                str(model_dir),
-                "--input",
-                str(sample_file(n)),
-                "--output",
-                os.devnull,
-            ]
-        )
+        wall, rss = timed_predict(model_dir, n)
         say(f"| {n:,} | {wall:.1f} | {n / wall:,.0f} | {rss:,.0f} |")
     say("")
 
