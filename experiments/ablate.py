@@ -77,6 +77,11 @@ def _configs():
     return found
 
 
+def _name(config):
+    """A config's row name: its stem, ``weak/STEM`` for the weak experiments."""
+    return config.stem if config.parent.name == "ablations" else f"weak/{config.stem}"
+
+
 def _row(name, entry, real_stem):
     metrics = entry["metrics"]
     return (
@@ -148,9 +153,7 @@ def main():
         return
     raw, skipped = {}, []
     if args.only:
-        known = {
-            c.stem if c.parent.name == "ablations" else f"weak/{c.stem}" for c, _ in _configs()
-        }
+        known = {_name(config) for config, _ in _configs()}
         if set(args.only) - known:
             parser.error(f"unknown rows {sorted(set(args.only) - known)}; known: {sorted(known)}")
         previous = args.output.with_suffix(".json")
@@ -158,7 +161,7 @@ def main():
         skipped = [s for s in raw.pop("_skipped", []) if not any(f"`{n}`" in s for n in args.only)]
     test_rows = split_sentences("test")
     for config, skip in _configs():
-        name = config.stem if config.parent.name == "ablations" else f"weak/{config.stem}"
+        name = _name(config)
         if args.only and name not in args.only:
             continue
         if skip:
