@@ -20,6 +20,26 @@ def _cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
 
 
+def config_text(
+    *,
+    name='"tiny"',
+    seeds="[3]",
+    top="",
+    data=TINY_CORPUS,
+    data_keys="",
+    model="tfidf_logreg.v1",
+    params="min_df = 1",
+    evals='splits = ["test", "ood"]\nbootstrap = 20',
+):
+    """The text of a small config; values go in as TOML source (``seeds=None``: no line)."""
+    seeds_line = "" if seeds is None else f"seeds = {seeds}\n"
+    return (
+        f'name = {name}\n{seeds_line}output_dir = "runs"\n{top}\n\n'
+        f'[data]\npath = "{data}"\n{data_keys}\n\n[model]\nname = "{model}"\n\n'
+        f"[model.params]\n{params}\n\n[eval]\n{evals}\n"
+    )
+
+
 def write_config(
     directory,
     body="",
@@ -30,15 +50,18 @@ def write_config(
     params="min_df = 1",
     evals='splits = ["test", "ood"]\nbootstrap = 50',
 ):
-    """Write a small config into ``directory`` and return its path."""
+    """Write a small config (``body``: top-level TOML lines) into ``directory``; its path."""
     path = Path(directory) / f"{name}.toml"
-    seeds = "" if body.startswith("seeds") else "seeds = [3]\n"
-    path.write_text(
-        f'name = "{name}"\n{seeds}output_dir = "runs"\n{body}\n'
-        f'[data]\npath = "{data}"\n\n[model]\nname = "{model}"\n\n[model.params]\n{params}\n\n'
-        f"[eval]\n{evals}\n",
-        encoding="utf-8",
+    text = config_text(
+        name=f'"{name}"',
+        seeds=None if body.startswith("seeds") else "[3]",
+        top=body,
+        data=data,
+        model=model,
+        params=params,
+        evals=evals,
     )
+    path.write_text(text, encoding="utf-8")
     return path
 
 

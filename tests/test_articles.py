@@ -91,37 +91,20 @@ def test_segmented_evaluation_scores_articles_and_snippets(tiny_run, tmp_path):
     assert (slices["kind=article"]["n"], slices["kind=snippet"]["n"]) == (n_article, 1)
 
 
+def _evaluate(run_dir, data, articles):
+    argv = ["evaluate", "--model", run_dir / "model", "--data", data, "--articles", articles]
+    return main(["--quiet", *map(str, argv)])
+
+
 def test_cli_evaluate_takes_article_files(tiny_run, tmp_path, capsys):
     data, corpus = _eval_files(tmp_path)
-    code = main(
-        [
-            "--quiet",
-            "evaluate",
-            "--model",
-            str(tiny_run / "model"),
-            "--data",
-            str(data),
-            "--articles",
-            str(corpus),
-        ]
-    )
+    code = _evaluate(tiny_run, data, corpus)
     assert code == 0 and "| eval |" in capsys.readouterr().out
 
 
 def test_missing_article_file_is_a_data_error(tiny_run, tmp_path, capsys):
     data, _ = _eval_files(tmp_path)
-    code = main(
-        [
-            "--quiet",
-            "evaluate",
-            "--model",
-            str(tiny_run / "model"),
-            "--data",
-            str(data),
-            "--articles",
-            str(tmp_path / "nope.jsonl"),
-        ]
-    )
+    code = _evaluate(tiny_run, data, tmp_path / "nope.jsonl")
     assert code == 2 and "article file not found" in capsys.readouterr().err
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from research.cli import main
-from tests.conftest import ROOT, TINY_CORPUS, TINY_SENTENCES, edit_metadata
+from tests.conftest import ROOT, TINY_CORPUS, TINY_SENTENCES, config_text, edit_metadata
 
 ARTICLES = [json.loads(line) for line in TINY_CORPUS.open(encoding="utf-8")]
 SENTENCE_ROWS = [json.loads(line) for line in TINY_SENTENCES.open(encoding="utf-8")]
@@ -78,24 +78,6 @@ def edited(edit):
     articles = copy.deepcopy(ARTICLES)
     edit(articles)
     return articles
-
-
-def config_text(
-    *,
-    name='"tiny"',
-    seeds="[3]",
-    top="",
-    data=TINY_CORPUS,
-    data_keys="",
-    model="tfidf_logreg.v1",
-    params="min_df = 1",
-    evals='splits = ["test", "ood"]\nbootstrap = 20',
-):
-    return (
-        f'name = {name}\nseeds = {seeds}\noutput_dir = "runs"\n{top}\n\n'
-        f'[data]\npath = "{data}"\n{data_keys}\n\n[model]\nname = "{model}"\n\n'
-        f"[model.params]\n{params}\n\n[eval]\n{evals}\n"
-    )
 
 
 # --------------------------------------------------------------------------- configs
