@@ -45,7 +45,6 @@ class DataConfig:
     )  # our name -> column name: text, label, id, group, split
     unit: str = "sentence"
     train_splits: tuple[str, ...] = ("train",)
-    dev_splits: tuple[str, ...] = ("dev",)
     test_size: float = 0.2  # grouped random split, when the data has no split column
     shared: bool = False  # True marks configs that read ../shared (never the default)
     extra_train: tuple[str, ...] = ()  # sentence-row files added to training (weak labels)
@@ -210,6 +209,17 @@ def _check_values(cfg, where):
             set(cfg.data.columns) <= {"text", "label", "id", "group", "split", "sentences"},
             "data.columns",
             "keys must be among text, label, id, group, split, sentences",
+        ),
+        (
+            cfg.eval.strategy != "split" or not set(cfg.eval.splits) & set(cfg.data.train_splits),
+            "eval.splits",
+            "must not name a training split (data.train_splits): scores on the rows a model "
+            "was fitted on say nothing about new text",
+        ),
+        (
+            not cfg.decision.tune or cfg.decision.split not in cfg.data.train_splits,
+            "decision.split",
+            "must not be a training split (a model is overconfident on its own training rows)",
         ),
         (
             not cfg.decision.tune or cfg.decision.split not in cfg.eval.splits,

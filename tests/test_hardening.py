@@ -391,6 +391,22 @@ CONFIG_CASES = [
         {"top": '[decision]\ntune = true\nsplit = "nosuch"'},
         "no examples in decision split",
     ),
+    case(
+        T,
+        "train_on_eval_split",
+        '`train_splits = ["train", "test"]` with `test` evaluated',
+        "exit 2: 'eval.splits' must not name a training split",
+        {"data_keys": 'train_splits = ["train", "test"]'},
+        "'eval.splits' must not name a training split",
+    ),
+    case(
+        T,
+        "decision_on_train",
+        '`[decision] split = "train"`, a training split',
+        "exit 2: 'decision.split' must not be a training split",
+        {"top": '[decision]\ntune = true\nsplit = "train"'},
+        "'decision.split' must not be a training split",
+    ),
 ]
 
 
