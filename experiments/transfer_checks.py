@@ -32,6 +32,7 @@ from research.config import load_config
 from research.corpus import read_corpus
 from research.experiment import run_experiment
 from research.lexicon import CueAnalyzer
+from research.metrics import article_scores
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -101,27 +102,30 @@ def _sents(article):
     return [article["text"][s["start"] : s["end"]] for s in article["sentences"]]
 
 
+def _labels_at(pairs, t):
+    """An article's label set from (sentence label, its probability) pairs, needing >= t."""
+    return {label for label, score in pairs if label != "other" and score >= t}
+
+
+def _micro_f1(true_sets, pred_sets):
+    return article_scores(true_sets, pred_sets, n_bootstrap=0)["micro_f1"]
+
+
 def article_threshold(run_dir, corpus_path):
-    """The threshold t that maximises article micro-F1 on the corpus dev split."""
+    """Article micro-F1 on the corpus dev split for each threshold t."""
     model = load_model(run_dir / "model")
     articles = [a for a in read_corpus(corpus_path) if a["split"] == "dev"]
     sizes = [len(a["sentences"]) for a in articles]
     proba = model.predict_proba_in_articles([t for a in articles for t in _sents(a)], sizes)
-    preds, ends = np.array(model.decide(proba)), np.cumsum(sizes)
-    scores = {}
-    for t in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        tp = fp = fn = 0
-        for article, end, size in zip(articles, ends, sizes, strict=True):
-            rows = slice(end - size, end)
-            got = {
-                label
-                for j, label in enumerate(model.labels)
-                if label != "other" and (proba[rows, j][preds[rows] == label] >= t).any()
-            }
-            gold = set(article["labels"])
-            tp, fp, fn = tp + len(gold & got), fp + len(got - gold), fn + len(gold - got)
-        scores[t] = 2 * tp / (2 * tp + fp + fn)
-    return scores
+    preds = model.decide(proba)
+    pairs = [(label, proba[i, model.labels.index(label)]) for i, label in enumerate(preds)]
+    ends = np.cumsum(sizes)
+    per_article = [pairs[end - size : end] for end, size in zip(ends, sizes, strict=True)]
+    gold = [a["labels"] for a in articles]
+    return {
+        t: _micro_f1(gold, [_labels_at(p, t) for p in per_article])
+        for t in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+    }
 
 
 def real_article_f1(run_dir, t):
@@ -136,12 +140,11 @@ def real_article_f1(run_dir, t):
             gold.setdefault(row["item"], set()).add(row["label"])
     texts = read_article_texts(CORPORA, set(gold))
     items = sorted(gold)
-    tp = fp = fn = 0
-    for item, result in zip(items, model.label_articles([texts[i] for i in items]), strict=True):
-        got = {s.label for s in result.sentences if s.label != "other" and s.scores[s.label] >= t}
-        want = gold[item] - {"other"}
-        tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
-    return 2 * tp / (2 * tp + fp + fn)
+    results = model.label_articles([texts[i] for i in items])
+    predicted = [
+        _labels_at(((s.label, s.scores[s.label]) for s in r.sentences), t) for r in results
+    ]
+    return _micro_f1([gold[i] - {"other"} for i in items], predicted)
 
 
 def em_offsets(run_dir, texts, iterations=100):
