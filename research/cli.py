@@ -1,8 +1,10 @@
-"""The ``research`` command line. Only this module prints; the library logs.
+"""Command line of the research package: train, compare, evaluate and apply news classifiers.
 
-Exit codes: 0 success, 1 some input lines were bad (the rest was processed),
-2 usage, config, data or model-file errors (one line on stderr, no traceback),
-130 interrupted.
+Only this module prints; the library logs.
+
+Exit codes: 0 success, 1 some input lines were bad (the rest was processed) or
+``corpus validate`` / ``corpus overlap`` found problems, 2 usage, config, data or
+model-file errors (one line on stderr, no traceback), 130 interrupted.
 """
 
 import argparse
@@ -91,6 +93,7 @@ def _cmd_predict(args):
         batch_size=args.batch_size,
         quiet=args.quiet,
         allow_version_mismatch=args.allow_version_mismatch,
+        n_jobs=args.jobs,
     )
     return 1 if bad else 0
 
@@ -105,6 +108,9 @@ def _cmd_export(args):
 def _cmd_weak(args):
     from research.weak import weak_dataset
 
+    if args.min_score is not None and args.model is None:
+        raise ResearchError("--min-score applies only with --model (the LFs have no score)")
+    threshold = {} if args.min_score is None else {"min_score": args.min_score}
     summary = weak_dataset(
         args.corpus,
         args.labelled,
@@ -112,7 +118,7 @@ def _cmd_weak(args):
         exclude_ids=args.exclude_ids,
         max_per_label=args.max_per_label,
         model_dir=args.model,
-        min_score=args.min_score,
+        **threshold,
     )
     print(json.dumps({k: summary[k] for k in ("labels", "skipped", "weights")}))
     print(args.output)
@@ -236,12 +242,13 @@ def build_parser():
     p.add_argument(
         "--min-score",
         type=float,
-        default=0.9,
-        help="with --model: keep sentences whose top probability is at least this",
+        help="with --model: keep sentences whose top probability is at least this (0.9)",
     )
     p.set_defaults(func=_cmd_weak)
 
-    p = sub.add_parser("corpus", help="statistics and validation of a corpus file")
+    p = sub.add_parser(
+        "corpus", help="a corpus file: stats, validate, add authoring records, overlap with eval"
+    )
     p.add_argument("action", choices=("stats", "validate", "add", "overlap"))
     p.add_argument("path", nargs="?", type=Path, default=Path("seeds/corpus.jsonl"))
     p.add_argument(

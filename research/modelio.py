@@ -193,6 +193,15 @@ def _model_card(meta):
     return "\n".join(lines)
 
 
+def _missing_metadata(model_dir):
+    """Message for a folder without metadata: a run folder, a folder of runs or a damaged one."""
+    if (model_dir / "model" / METADATA).is_file():
+        return f"{model_dir}: a run directory; pass its model folder, {model_dir / 'model'}"
+    if any(model_dir.glob(f"*/model/{METADATA}")):
+        return f"{model_dir}: a folder of runs; pass one run's model folder (RUN/model)"
+    return f"{model_dir}: {METADATA} is missing; re-export the model with `research export`"
+
+
 def read_metadata(model_dir):
     """Read and check ``metadata.json`` of a model directory (format checks 1 and 2)."""
     model_dir = Path(model_dir)
@@ -207,9 +216,7 @@ def read_metadata(model_dir):
         for key in ("serializer", "model_file", "sha256", "labels", "versions"):
             meta[key]  # noqa: B018 (presence check)
     except FileNotFoundError:
-        raise ModelFormatError(
-            f"{model_dir}: {METADATA} is missing; re-export the model with `research export`"
-        ) from None
+        raise ModelFormatError(_missing_metadata(model_dir)) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise ModelFormatError(
             f"{model_dir / METADATA}: malformed metadata ({exc!r}); re-export the model"

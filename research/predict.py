@@ -133,12 +133,22 @@ def predict_stream(
 
 @contextmanager
 def _atomic_output(path):
-    """A text file that appears at ``path`` only when the body completes."""
+    """A new text file that appears at ``path`` only when the body completes.
+
+    An existing device or pipe (``/dev/null``, a FIFO) is written in place: renaming the
+    temporary file onto it would replace the device itself, which root may do.
+    """
     from research.errors import DataError
 
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a directory; give an output file")
+    if path.is_file():  # also guards --input X --output X
+        raise DataError(f"{path}: already exists; predictions are never written over a file")
+    if path.exists():
+        with _open(path, "w") as handle:
+            yield handle
+        return
     tmp = path.with_name(f".tmp-{path.name}.{secrets.token_hex(4)}")
     try:
         handle = open(tmp, "x", encoding="utf-8")  # noqa: SIM115 (closed below)

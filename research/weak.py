@@ -257,6 +257,14 @@ def weak_dataset(
     """
     if not 0.0 <= min_score <= 1.0:
         raise DataError(f"min_score must lie between 0 and 1, got {min_score}")
+    output = Path(output)
+    if output.exists():  # checked before the labelling: it may take minutes
+        raise DataError(f"{output}: already exists; weak labels are never written over a file")
+    if exclude_ids is None:
+        log.warning(
+            "no exclude_ids: held-out evaluation items in the corpora may be labelled "
+            "(and then trained on); pass the hold-out id list"
+        )
     if model_dir is not None:
         from research.api import load_model
 
@@ -279,9 +287,8 @@ def weak_dataset(
         rows, skipped = label_corpora(
             corpora, weights, exclude_ids=exclude_ids, max_per_label=max_per_label
         )
-    output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output, "w", encoding="utf-8") as handle:
+    with open(output, "x", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     summary = {
         "weights": weights,

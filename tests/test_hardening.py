@@ -883,6 +883,30 @@ OUTPUT_CASES = [
     ),
     case(
         T,
+        "predict_output_exists",
+        "`research predict --output` naming an existing file",
+        "exit 2: already exists; predictions are never written over a file",
+        "predict-exists",
+        "already exists",
+    ),
+    case(
+        T,
+        "predict_input_is_output",
+        "`research predict --input X --output X`",
+        "exit 2: already exists (the input is left as it was)",
+        "predict-same",
+        "already exists",
+    ),
+    case(
+        T,
+        "weak_output_exists",
+        "`research weak --output` naming an existing file",
+        "exit 2: already exists; weak labels are never written over a file",
+        "weak-exists",
+        "already exists",
+    ),
+    case(
+        T,
         "evaluate_output_exists",
         "`research evaluate --output` that already exists",
         "exit 2: already exists; evaluation results are never overwritten",
@@ -914,6 +938,9 @@ def test_other_outputs_under_a_regular_file(tiny_run, tmp_path, capsys, command,
         "export": ["export", tiny_run, target],
         "predict": ["predict", "--model", model, "--input", source, "--output", target],
         "predict-dir": ["predict", "--model", model, "--input", source, "--output", tmp_path],
+        "predict-exists": ["predict", "--model", model, "--input", source, "--output", blocker],
+        "predict-same": ["predict", "--model", model, "--input", blocker, "--output", blocker],
+        "weak-exists": ["weak", "--corpus", source, "--exclude-ids", source, "--output", blocker],
     }[command]
     code, _, err = cli(capsys, *argv)
     assert_error(code, err, fragment)
@@ -1247,6 +1274,35 @@ USAGE_CASES = [
         "invalid choice",
     ),
 ]
+
+
+row(
+    "test_run_dir_given_for_model_names_its_model_folder",
+    "`--model RUN` (a run directory) or a folder of runs instead of RUN/model",
+    "exit 2: pass its model folder, RUN/model",
+)
+
+
+@pytest.mark.parametrize("level", ["run", "runs"])
+def test_run_dir_given_for_model_names_its_model_folder(tiny_run, capsys, level):
+    model = tiny_run if level == "run" else tiny_run.parent
+    code, _, err = cli(capsys, "predict", "--model", model, "--input", TINY_SENTENCES)
+    assert_error(code, err, "model folder")
+
+
+row(
+    "test_weak_min_score_needs_model",
+    "`research weak --min-score 0.5` without `--model`",
+    "exit 2: --min-score applies only with --model",
+)
+
+
+def test_weak_min_score_needs_model(tmp_path, capsys):
+    out = tmp_path / "weak.jsonl"
+    argv = ["weak", "--corpus", TINY_SENTENCES, "--min-score", "0.5", "--output", out]
+    code, _, err = cli(capsys, *argv)
+    assert_error(code, err, "--min-score applies only with --model")
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(("flags", "fragment"), USAGE_CASES)

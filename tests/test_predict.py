@@ -75,3 +75,41 @@ def test_article_predictions_slice_text(tiny_run, tmp_path, capsys):
         "official_denial",
         "background_context",
     }
+
+
+def test_jobs_flag_reaches_the_model(tiny_run, tmp_path, monkeypatch):
+    import research.predict
+
+    seen = {}
+    load = research.predict.load_model
+
+    def spy(model_dir, **kwargs):
+        seen.update(kwargs)
+        return load(model_dir, **kwargs)
+
+    monkeypatch.setattr(research.predict, "load_model", spy)
+    source = tmp_path / "in.txt"
+    source.write_text("Gunmen attacked a post.\n")
+    args = ["--quiet", "predict", "--model", str(tiny_run / "model"), "--jobs", "2"]
+    assert main([*args, "--input", str(source), "--output", str(tmp_path / "out.jsonl")]) == 0
+    assert seen["n_jobs"] == 2
+
+
+def test_output_to_a_pipe_is_written_in_place(tiny_run, tmp_path, monkeypatch):
+    """A device or FIFO (/dev/null) keeps its type: no temporary file is renamed onto it."""
+    import io
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"Gunmen attacked a post.\n")))
+    model = str(tiny_run / "model")
+    assert main(["--quiet", "predict", "--model", model, "--output", str(fifo)]) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and json.loads(received[0])["label"]
