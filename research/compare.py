@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from research.errors import DataError
@@ -20,18 +21,19 @@ def find_runs(paths):
         if is_complete_run(path):
             runs.append(path)
         elif path.is_dir():
-            runs.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if not p.name.startswith(TMP_PREFIX) and is_complete_run(p)
-                )
-            )
+            found = (p for p in path.iterdir() if not p.name.startswith(TMP_PREFIX))
+            runs.extend(sorted(filter(is_complete_run, found), key=_natural_key))
         else:
             raise DataError(f"{path}: not a run directory or a folder of runs")
     if not runs:
         raise DataError(f"no complete runs under {', '.join(map(str, paths))}")
     return runs
+
+
+def _natural_key(path):
+    """Sort key reading numbers in a run name as numbers: C=4.0 before C=16.0."""
+    parts = re.split(r"(\d+(?:\.\d+)?)", path.name)
+    return [(1, float(part), "") if i % 2 else (0, 0.0, part) for i, part in enumerate(parts)]
 
 
 def _read(path):
@@ -81,6 +83,19 @@ def _versus(run, base, split):
     )
 
 
+def _baseline(baseline, runs):
+    """The baseline run: a run directory, or the name of one of the compared runs."""
+    if is_complete_run(baseline):
+        return _load(Path(baseline))
+    named = [run for run in runs if str(baseline) in (run["dir"].name, run["info"]["run_id"])]
+    if len(named) != 1:
+        raise DataError(
+            f"{baseline}: baseline is neither a complete run directory nor the name of one "
+            "of the compared runs"
+        )
+    return named[0]
+
+
 def _row(run, split, reference):
     info, metrics = run["info"], run["metrics"]
     split = split or metrics["headline"]["split"]
@@ -118,18 +133,18 @@ def compare_runs(paths, *, fmt="md", baseline=None, split=None):
     paths : list of path
         Run directories or folders holding them.
     fmt : {"md", "csv"}
-    baseline : path, optional
-        A run; each row then gets a paired bootstrap test of macro-F1 against it, or a note
-        that the two were evaluated on different examples.
+    baseline : path or str, optional
+        A run directory, or a compared run's name; each row then gets a paired bootstrap
+        test of macro-F1 against it, or a note that the two were evaluated on different
+        examples.
     split : str, optional
         The evaluated split to compare; default each run's headline split.
     """
     runs = [_load(p) for p in find_runs(paths)]
-    base = None
-    if baseline is not None:
-        if not is_complete_run(baseline):
-            raise DataError(f"{baseline}: baseline is not a complete run directory")
-        base = _load(Path(baseline))
+    base = None if baseline is None else _baseline(baseline, runs)
+    if split is not None and not any(split in run["metrics"]["splits"] for run in runs):
+        found = sorted({name for run in runs for name in run["metrics"]["splits"]})
+        raise DataError(f"no run evaluated split {split!r}; they have: {', '.join(found)}")
     reference = base or runs[0]
     rows = []
     for run in runs:

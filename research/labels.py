@@ -1,5 +1,8 @@
 """The label contract (see ``seeds/GUIDE.md``): sentence labels and article labels."""
 
+#: The sentence labels in the contract's order. A model's ``predict_proba`` columns follow
+#: its own ``Model.labels`` (alphabetical, as scikit-learn sorts classes): index columns by
+#: ``model.labels.index(label)``, never by position in this tuple.
 SENTENCE_LABELS = (
     "attack_report",
     "attribution",

@@ -60,7 +60,11 @@ def headline_lines(run_dir):
     run_dir = Path(run_dir)
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    config = json.loads((run_dir / "config.resolved.json").read_text(encoding="utf-8"))
+    # metrics.json keeps its keys sorted; show the splits in the config's order (test first)
+    order = {split: i for i, split in enumerate(config["eval"]["splits"])}
+    splits = dict(sorted(metrics["splits"].items(), key=lambda kv: order.get(kv[0], len(order))))
     return [
         f"run {info['run_id']} (seed {info['seed']}, {info['timings']['total']:.1f} s)",
-        metrics_table(metrics["splits"]),
+        metrics_table(splits),
     ]

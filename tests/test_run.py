@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from research.cli import main
-from research.compare import compare_runs
+from research.compare import _natural_key, compare_runs
+from research.errors import DataError
 from research.evaluate import evaluate_model
 from research.experiment import run_config
+from research.summary import headline_lines
 from tests.conftest import TINY_CORPUS, TINY_SENTENCES, write_config
 
 RUN_FILES = [
@@ -102,6 +104,30 @@ def test_compare_table_and_baseline(tmp_path, tiny_run):
     assert "p=" in lines[3]
     csv_table = compare_runs([tiny_run.parent], fmt="csv")
     assert csv_table.splitlines()[0].startswith("run,config,seed,data")
+
+
+def test_compare_baseline_by_name_and_split_choice(tiny_run):
+    by_path = compare_runs([tiny_run.parent], baseline=tiny_run)
+    assert compare_runs([tiny_run.parent], baseline=tiny_run.name) == by_path
+    assert "| ood |" in compare_runs([tiny_run.parent], split="ood")
+    with pytest.raises(DataError, match="no run evaluated split 'dev'; they have: ood, test"):
+        compare_runs([tiny_run.parent], split="dev")
+    with pytest.raises(DataError, match="neither a complete run directory nor the name"):
+        compare_runs([tiny_run.parent], baseline="no-such-run")
+
+
+def test_runs_in_a_folder_sort_numbers_as_numbers(tmp_path):
+    names = ["g_C=16.0-s13", "g_C=4.0-s13", "g_C=4.0-s2"]
+    assert sorted(map(Path, names), key=_natural_key) == [
+        Path("g_C=4.0-s2"),
+        Path("g_C=4.0-s13"),
+        Path("g_C=16.0-s13"),
+    ]
+
+
+def test_headline_lists_splits_in_config_order(tiny_run):
+    table = headline_lines(tiny_run)[1].splitlines()
+    assert [line.split("|")[1].strip() for line in table[2:]] == ["test", "ood"]
 
 
 def test_compare_flags_other_data(tmp_path, tiny_run):
