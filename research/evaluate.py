@@ -51,6 +51,12 @@ def evaluate_model(
         raise DataError(f"{output}: already exists; evaluation results are never overwritten")
     model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch)
     dataset = read_rows(data_path)
+    if model.metadata.get("data_hash") == file_sha256(data_path):
+        log.warning(
+            "%s is the file this model was trained from: its training rows are scored too, "
+            "so these figures flatter the model (a run's metrics.json scores held-out splits)",
+            data_path,
+        )
     examples = to_examples(dataset, where=str(data_path))
     proba = model.predict_proba(examples.texts)
     _in_article_rows(model, dataset, examples, proba)

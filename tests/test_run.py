@@ -138,6 +138,14 @@ def test_compare_flags_other_data(tmp_path, tiny_run):
     assert "data differs" in table
 
 
+def test_evaluate_warns_when_scoring_the_training_file(tiny_run, caplog):
+    evaluate_model(tiny_run / "model", TINY_CORPUS, n_bootstrap=0)
+    assert "is the file this model was trained from" in caplog.text
+    caplog.clear()
+    evaluate_model(tiny_run / "model", TINY_SENTENCES, n_bootstrap=0)
+    assert "trained from" not in caplog.text
+
+
 def test_evaluate_on_sentence_file(tmp_path, tiny_run):
     metrics, out = evaluate_model(tiny_run / "model", TINY_SENTENCES, output=tmp_path / "ev")
     scores = metrics["tiny_sentences"]
