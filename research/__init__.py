@@ -46,7 +46,28 @@ __all__ = [
 
 
 def run_config(path, *, seed=None, output_dir=None):
-    """Run the experiment config at ``path``; see :func:`research.experiment.run_config`."""
+    """Train and evaluate the experiment config at ``path``, once per seed.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML experiment config (``configs/default.toml`` is the main job).
+    seed : int, optional
+        Run only this seed instead of the config's ``seeds``.
+    output_dir : str or Path, optional
+        Where run directories go instead of the config's ``output_dir``.
+
+    Returns
+    -------
+    list of Path
+        The completed run directories, in seed order; each holds metrics, predictions,
+        the resolved config and ``model/`` (load it with :func:`load_model`).
+
+    Raises
+    ------
+    ConfigError, DataError
+        For a config or data file that cannot be used; nothing is left behind.
+    """
     from research.experiment import run_config as _run
 
     return _run(path, seed=seed, output_dir=output_dir)

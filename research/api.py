@@ -71,7 +71,8 @@ class Model:
         Parameters
         ----------
         texts : sequence of str
-            Batches of at least :data:`PARALLEL_MIN_TEXTS` are split over ``n_jobs`` processes.
+            Batches of at least 20,000 texts (``research.api.PARALLEL_MIN_TEXTS``) are split
+            over ``n_jobs`` processes; smaller ones would spend more on starting them.
         """
         texts = list(texts)
         if not texts:
