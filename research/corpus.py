@@ -12,6 +12,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from research.authoring import json_kind, record_problem
 from research.data import utf8_lines
 from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
@@ -91,6 +92,8 @@ OOD_REGIONS = ("caucasus", "colombia", "mozambique", "sri_lanka")
 def add_articles(corpus_path, authoring_paths):
     """Assemble authoring records (see :func:`assemble_article`) and append them to a corpus.
 
+    Every record is checked first (fields ``id``, ``meta`` with ``region``, ``date`` and
+    ``style``, and ``paragraphs``): a bad one raises DataError naming its file and line.
     Existing articles keep their splits; only the new ones are dealt round the split cycle
     (held-out regions go to ``ood``), so earlier runs stay comparable. The corpus file is
     rewritten atomically, and only if the result validates.
@@ -101,24 +104,39 @@ def add_articles(corpus_path, authoring_paths):
         The new articles, with their splits.
     """
     articles = read_corpus(corpus_path)
-    known = {a["id"] for a in articles}
-    new = []
+    known = {a.get("id") for a in articles if isinstance(a, dict)}
+    new, bad = [], []
     for path in authoring_paths:
         for lineno, line in utf8_lines(path):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-                article = assemble_article(record)
-            except (ValueError, KeyError, TypeError, IndexError) as exc:
-                raise DataError(
+            except ValueError as exc:
+                bad.append(
                     f"{path}: line {lineno} is not an authoring record ({exc!r}); "
                     "expected {id, meta, paragraphs}"
-                ) from None
-            if article["id"] in known:
-                raise DataError(f"{path}: line {lineno}: id {article['id']!r} already exists")
-            known.add(article["id"])
-            new.append(article)
+                )
+                continue
+            if not isinstance(record, dict):
+                bad.append(
+                    f"{path}: line {lineno} is {json_kind(record)}, not an authoring record; "
+                    "write one object {id, meta, paragraphs} per line"
+                )
+                continue
+            problem = record_problem(record)
+            if problem:
+                bad.append(f"{path}: line {lineno}: {problem}")
+                continue
+            if record["id"] in known:
+                bad.append(f"{path}: line {lineno}: id {record['id']!r} already exists")
+                continue
+            known.add(record["id"])
+            new.append(assemble_article(record))
+    if bad:
+        more = len(bad) - 1
+        more = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
+        raise DataError(bad[0] + more)
     assign_corpus_splits(new, OOD_REGIONS)
     corpus_path = Path(corpus_path)
     partial = corpus_path.with_name(corpus_path.name + ".partial")
