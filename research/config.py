@@ -10,13 +10,13 @@ import dataclasses
 import difflib
 import re
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from research.augment import AUGMENTERS
 from research.errors import ConfigError
+from research.tomltypes import toml_value, type_name, type_ok
 
 __all__ = [
     "DataConfig",
@@ -118,24 +118,15 @@ _SECTIONS = {
 }
 
 
-def _type_ok(value, hint):
-    origin = typing.get_origin(hint)
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
-    if origin in (typing.Union, types.UnionType):
-        return any(_type_ok(value, h) for h in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    return isinstance(value, hint)
-
-
-def _type_name(hint):
-    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+def _type_error(where, dotted, hint, value, spec):
+    """A wrong-type ConfigError in TOML terms; the field's default (``spec``) is the example."""
+    has_factory = spec.default_factory is not dataclasses.MISSING
+    default = spec.default_factory() if has_factory else spec.default
+    empty = default in (None, dataclasses.MISSING, "", (), {})
+    example = "" if empty else f", e.g. {dotted.rsplit('.', 1)[-1]} = {toml_value(default)}"
+    return ConfigError(
+        f"{where}: '{dotted}' must be {type_name(hint)}{example}; got {toml_value(value)}"
+    )
 
 
 def _build(cls, table, where, prefix):
@@ -153,10 +144,9 @@ def _build(cls, table, where, prefix):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: '{dotted}' must be a table ([{dotted}])")
             value = _build(_SECTIONS[key], value, where, dotted + ".")
-        elif not _type_ok(value, hints[key]):
-            raise ConfigError(
-                f"{where}: '{dotted}' must be {_type_name(hints[key])}, got {value!r}"
-            )
+        elif not type_ok(value, hints[key]):
+            spec = next(f for f in dataclasses.fields(cls) if f.name == key)
+            raise _type_error(where, dotted, hints[key], value, spec)
         elif typing.get_origin(hints[key]) is tuple:
             value = tuple(value)
         kwargs[key] = value
@@ -183,11 +173,6 @@ def _check_values(cfg, where):
         (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
         (all(0 <= s < 2**32 for s in cfg.seeds), "seeds", f"must be between 0 and {2**32 - 1}"),
         (cfg.data.unit in UNITS, "data.unit", f"must be one of {UNITS}"),
-        (
-            (cfg.data.path is None) != (cfg.data.hub_id is None),
-            "data.path",
-            "give exactly one of data.path and data.hub_id",
-        ),
         (
             cfg.data.hub_id is None or cfg.data.revision,
             "data.revision",
@@ -233,10 +218,33 @@ def _check_values(cfg, where):
             "every grid entry must be a non-empty list of values",
         ),
     ]
+    _check_source(cfg.data, where)
     for ok, key, message in checks:
         if not ok:
             raise ConfigError(f"{where}: '{key}' {message}")
     _check_augment(cfg.data.augment, where)
+
+
+def _check_source(data, where):
+    """Exactly one data source: a local file or a Hub dataset."""
+    if data.path is None and data.hub_id is None:
+        raise ConfigError(
+            f"{where}: [data] needs exactly one of data.path (a local file) "
+            "and data.hub_id (a Hub dataset)"
+        )
+    if data.path is not None and data.hub_id is not None:
+        raise ConfigError(
+            f"{where}: [data] sets both data.path and data.hub_id; give exactly one of them"
+        )
+
+
+def _check_set_keys(table, cfg, where):
+    """Checks on keys the file itself sets (a default value is never an error)."""
+    if cfg.eval.strategy == "group_kfold" and "splits" in table.get("eval", {}):
+        raise ConfigError(
+            f"{where}: 'eval.splits' only applies to strategy = \"split\"; remove it "
+            '(group_kfold pools data.train_splits and the "test" split into its folds)'
+        )
 
 
 def _check_augment(rates, where):
@@ -246,10 +254,10 @@ def _check_augment(rates, where):
                 f"{where}: unknown key 'data.augment.{name}' "
                 f"(augmenters: {', '.join(sorted(AUGMENTERS))})"
             )
-        if not _type_ok(rate, float) or not 0 < rate <= 1:
+        if not type_ok(rate, float) or not 0 < rate <= 1:
             raise ConfigError(
                 f"{where}: 'data.augment.{name}' must be a share of training "
-                f"rows between 0 (excluded) and 1, got {rate!r}"
+                f"rows between 0 (excluded) and 1, e.g. {name} = 0.2; got {toml_value(rate)}"
             )
 
 
@@ -271,6 +279,7 @@ def parse_config(text, where, base=Path(".")):
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
     cfg = _build(ExperimentConfig, table, where, "")
     _check_values(cfg, where)
+    _check_set_keys(table, cfg, where)
     cfg = dataclasses.replace(_resolve(cfg, base), source=str(where))
     from research.models import check_model_config  # late import: models import config users
 

@@ -177,13 +177,7 @@ def _eval_sets(cfg, examples, seed):
         )
     if cfg.eval.strategy == "split":
         for name in cfg.eval.splits:
-            mask = splits == name
-            if not mask.any():
-                raise DataError(
-                    f"no examples in eval split '{name}'; the data has "
-                    f"{sorted(set(examples.splits))}"
-                )
-            yield name, train, mask
+            yield name, train, splits == name
         return
     pool = train | np.isin(splits, cfg.eval.splits)
     index = np.flatnonzero(pool)
@@ -193,6 +187,29 @@ def _eval_sets(cfg, examples, seed):
         train_mask, test_mask = np.zeros(len(examples), bool), np.zeros(len(examples), bool)
         train_mask[index[tr]], test_mask[index[te]] = True, True
         yield f"cv{k}", train_mask, test_mask
+
+
+def _check_against_data(cfg, examples):
+    """Raise ConfigError (naming the file and key) for settings the loaded data cannot serve."""
+    have = sorted(set(examples.splits))
+    wanted = [("eval.splits", "eval split", s) for s in cfg.eval.splits]
+    wanted = wanted if cfg.eval.strategy == "split" else []  # group_kfold pools what it finds
+    if cfg.decision.tune:
+        wanted.append(("decision.split", "decision split", cfg.decision.split))
+    for key, role, name in wanted:
+        if name not in have:
+            raise ConfigError(
+                f"{cfg.source}: '{key}' names '{name}', but there are no examples in {role} "
+                f"'{name}'; choose from the data's splits: {', '.join(have)}"
+            )
+    # Article scoring segments each article's full text; sentence rows carry none, so
+    # unit = "article" would score nothing and hide the article scores of the sentence rows.
+    if cfg.data.unit == "article" and all(a["text"] is None for a in examples.articles.values()):
+        raise ConfigError(
+            f"{cfg.source}: 'data.unit' is \"article\", but {cfg.data.path or cfg.data.hub_id} "
+            "has sentence rows, not articles with full text and a 'sentences' column; "
+            'use unit = "sentence"'
+        )
 
 
 def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, extra=None):
@@ -209,11 +226,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     extra_files = _add_extra_train(examples, cfg.data)
     timings["load"] = time.perf_counter() - started
     folds = list(_eval_sets(cfg, examples, seed))
-    if cfg.decision.tune and cfg.decision.split not in examples.splits:
-        raise DataError(
-            f"no examples in decision split '{cfg.decision.split}'; the data has "
-            f"{sorted(set(examples.splits))}"
-        )
+    _check_against_data(cfg, examples)
     info = {
         "command": list(command),
         "config_file": cfg.source,
@@ -320,11 +333,6 @@ def _tune(cfg, estimator, examples):
     if not cfg.decision.tune:
         return None
     mask = np.asarray(examples.splits, dtype=object) == cfg.decision.split
-    if not mask.any():
-        raise DataError(
-            f"no examples in decision split '{cfg.decision.split}'; the data has "
-            f"{sorted(set(examples.splits))}"
-        )
     subset = examples.subset(mask)
     _, proba = _predict(estimator, subset)
     chosen = tune_offsets(

@@ -17,13 +17,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from research.config import _type_name, _type_ok
 from research.context import ArticleContextClassifier
 from research.encoder import SentenceEmbedder
 from research.errors import ConfigError
 from research.features import CueFeatures, CueRuleClassifier, NewsAnalyzer
 from research.finetune import FineTunedEncoder
 from research.lexicon import CueAnalyzer
+from research.tomltypes import toml_value, type_name, type_ok
 from research.vectorize import CompactTfidfVectorizer
 
 __all__ = ["FINE_TUNED", "MODELS", "NEEDS_ENCODER", "build_model", "check_model_config"]
@@ -439,9 +439,12 @@ def check_model_config(model_cfg, where="config"):
                 f"{where}: unknown key 'model.params.{key}' for {model_cfg.name} "
                 f"(accepted: {allowed})"
             )
-        if not _type_ok(value, hints[key]):
+        if not type_ok(value, hints[key]):
+            default = params[key].default
+            example = "" if default is None else f", e.g. {key} = {toml_value(default)}"
             raise ConfigError(
-                f"{where}: 'model.params.{key}' must be {_type_name(hints[key])}, got {value!r}"
+                f"{where}: 'model.params.{key}' must be {type_name(hints[key])}{example}; "
+                f"got {toml_value(value)}"
             )
 
 
