@@ -216,7 +216,7 @@ def build_parser():
         "--jobs",
         type=int,
         default=1,
-        help="processes per batch (-1: all cores; pays off with --batch-size 40000 or more)",
+        help="processes for the model (-1: all cores); pays off from ~500,000 lines",
     )
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_predict)
