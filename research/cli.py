@@ -211,12 +211,17 @@ def build_parser():
     p.add_argument("--unit", choices=("sentence", "article"), default="sentence")
     p.add_argument("--input", default="-", help="file, or - for stdin")
     p.add_argument("--output", default="-", help="file, or - for stdout")
-    p.add_argument("--batch-size", type=int, default=2048, help="records held in memory at once")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        help="records held in memory at once (2048; 50000 with --jobs)",
+    )
     p.add_argument(
         "--jobs",
         type=int,
         default=1,
-        help="processes for the model (-1: all cores); pays off from ~500,000 lines",
+        help="processes for the model, sentences only (-1: all cores); pays off from "
+        "~500,000 lines",
     )
     p.add_argument("--allow-version-mismatch", action="store_true")
     p.set_defaults(func=_cmd_predict)
@@ -274,14 +279,28 @@ def build_parser():
     return parser
 
 
+def _check_parallel_predict(parser, args):
+    from research.api import PARALLEL_MIN_TEXTS
+
+    if args.unit == "article":
+        parser.error("--jobs applies to --unit sentence; articles are labelled in one process")
+    if args.batch_size is not None and args.batch_size < PARALLEL_MIN_TEXTS:
+        parser.error(
+            f"--jobs {args.jobs} needs --batch-size of at least {PARALLEL_MIN_TEXTS} (smaller "
+            "batches are labelled in one process); leave it out for 50000"
+        )
+
+
 def main(argv=None):
     """Entry point of the ``research`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "batch_size", 1) < 1:
+    if getattr(args, "batch_size", None) is not None and args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
     if getattr(args, "jobs", 1) == 0 or getattr(args, "jobs", 1) < -1:
         parser.error("--jobs must be -1 (all cores) or at least 1")
+    if args.command == "predict" and args.jobs != 1:
+        _check_parallel_predict(parser, args)
     if getattr(args, "seed", None) is not None and not 0 <= args.seed < 2**32:
         parser.error(f"--seed must be between 0 and {2**32 - 1}")
     logging.basicConfig(

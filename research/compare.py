@@ -33,7 +33,8 @@ def find_runs(paths):
 def _natural_key(path):
     """Sort key reading numbers in a run name as numbers: C=4.0 before C=16.0."""
     parts = re.split(r"(\d+(?:\.\d+)?)", path.name)
-    return [(1, float(part), "") if i % 2 else (0, 0.0, part) for i, part in enumerate(parts)]
+    key = [(1, float(part), "") if i % 2 else (0, 0.0, part) for i, part in enumerate(parts)]
+    return [*key, (2, 0.0, path.name)]  # C=8 and C=8.0 tie as numbers: the name decides
 
 
 def _read(path):
@@ -88,7 +89,10 @@ def _baseline(baseline, runs):
     if is_complete_run(baseline):
         return _load(Path(baseline))
     named = [run for run in runs if str(baseline) in (run["dir"].name, run["info"]["run_id"])]
-    if len(named) != 1:
+    if len(named) > 1:
+        paths = ", ".join(str(run["dir"]) for run in named)
+        raise DataError(f"{baseline}: names {len(named)} compared runs ({paths}); give its path")
+    if not named:
         raise DataError(
             f"{baseline}: baseline is neither a complete run directory nor the name of one "
             "of the compared runs"

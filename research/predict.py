@@ -59,6 +59,10 @@ def _encodable(value):
     return True
 
 
+#: Records held in memory at once by default, on one process and on several.
+BATCH_SIZE, PARALLEL_BATCH_SIZE = 2048, 50_000
+
+
 def _batches(records, size):
     batch = []
     for record in records:
@@ -94,12 +98,16 @@ def predict_stream(
     unit="sentence",
     source="-",
     target="-",
-    batch_size=2048,
+    batch_size=None,
     quiet=False,
     allow_version_mismatch=False,
     n_jobs=1,
 ):
     """Label every record of ``source`` and write JSONL to ``target``.
+
+    ``batch_size`` records are held at once: :data:`BATCH_SIZE` by default, or
+    :data:`PARALLEL_BATCH_SIZE` when ``n_jobs`` is not 1, since the model splits only batches
+    of at least ``research.api.PARALLEL_MIN_TEXTS`` texts over processes.
 
     Returns
     -------
@@ -107,6 +115,8 @@ def predict_stream(
         The number of bad lines (reported on stderr and skipped).
     """
     model = load_model(model_dir, allow_version_mismatch=allow_version_mismatch, n_jobs=n_jobs)
+    if batch_size is None:
+        batch_size = BATCH_SIZE if n_jobs == 1 else PARALLEL_BATCH_SIZE
     bad = 0
 
     def report(lineno, reason):
@@ -144,7 +154,10 @@ def _atomic_output(path):
     if path.is_dir():
         raise DataError(f"{path}: is a directory; give an output file")
     if path.is_file():  # also guards --input X --output X
-        raise DataError(f"{path}: already exists; predictions are never written over a file")
+        raise DataError(
+            f"{path}: already exists; predictions are never written over a file "
+            "(choose a new path, or --output - for standard output)"
+        )
     if path.exists():
         with _open(path, "w") as handle:
             yield handle

@@ -1267,6 +1267,22 @@ USAGE_CASES = [
     ),
     case(
         T,
+        "jobs_small_batch",
+        "`predict --jobs 2 --batch-size 100` (too small to split over processes)",
+        "exit 2: --jobs 2 needs --batch-size of at least 20000",
+        ["--jobs", "2", "--batch-size", "100"],
+        "needs --batch-size of at least 20000",
+    ),
+    case(
+        T,
+        "jobs_articles",
+        "`predict --unit article --jobs 2`",
+        "exit 2: --jobs applies to --unit sentence",
+        ["--unit", "article", "--jobs", "2"],
+        "--jobs applies to --unit sentence",
+    ),
+    case(
+        T,
         "unknown_unit_flag",
         "`predict --unit paragraph`",
         "exit 2: argument --unit: invalid choice",

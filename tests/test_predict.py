@@ -88,15 +88,25 @@ def test_jobs_flag_reaches_the_model(tiny_run, tmp_path, monkeypatch):
         return load(model_dir, **kwargs)
 
     monkeypatch.setattr(research.predict, "load_model", spy)
+    batches = []
+    make_batches = research.predict._batches
+
+    def batches_spy(rows, size):
+        batches.append(size)
+        return make_batches(rows, size)
+
+    monkeypatch.setattr(research.predict, "_batches", batches_spy)
     source = tmp_path / "in.txt"
     source.write_text("Gunmen attacked a post.\n")
     args = ["--quiet", "predict", "--model", str(tiny_run / "model"), "--jobs", "2"]
     assert main([*args, "--input", str(source), "--output", str(tmp_path / "out.jsonl")]) == 0
     assert seen["n_jobs"] == 2
+    assert batches == [research.predict.PARALLEL_BATCH_SIZE]  # large enough to be split
 
 
 def test_output_to_a_pipe_is_written_in_place(tiny_run, tmp_path, monkeypatch):
-    """A device or FIFO (/dev/null) keeps its type: no temporary file is renamed onto it."""
+    """An existing FIFO keeps its type: no temporary file is renamed onto it (the same path
+    writes devices such as /dev/null in place; a test cannot risk replacing the real one)."""
     import io
     import os
     import stat

@@ -116,11 +116,22 @@ def test_compare_baseline_by_name_and_split_choice(tiny_run):
         compare_runs([tiny_run.parent], baseline="no-such-run")
 
 
+def test_compare_baseline_name_of_two_runs_asks_for_a_path(tmp_path, tiny_run):
+    import shutil
+
+    copy = tmp_path / "elsewhere" / tiny_run.name
+    shutil.copytree(tiny_run, copy)
+    with pytest.raises(DataError, match="names 2 compared runs .*; give its path"):
+        compare_runs([tiny_run.parent, copy.parent], baseline=tiny_run.name)
+
+
 def test_runs_in_a_folder_sort_numbers_as_numbers(tmp_path):
-    names = ["g_C=16.0-s13", "g_C=4.0-s13", "g_C=4.0-s2"]
+    names = ["g_C=16.0-s13", "g_C=4.0-s13", "g_C=4.0-s2", "g_C=8.0", "g_C=8"]
     assert sorted(map(Path, names), key=_natural_key) == [
         Path("g_C=4.0-s2"),
         Path("g_C=4.0-s13"),
+        Path("g_C=8"),
+        Path("g_C=8.0"),
         Path("g_C=16.0-s13"),
     ]
 
