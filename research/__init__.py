@@ -66,7 +66,8 @@ def run_config(path, *, seed=None, output_dir=None):
     Raises
     ------
     ConfigError, DataError
-        For a config or data file that cannot be used; nothing is left behind.
+        For a config or data file that cannot be used. The failing seed leaves no run
+        directory; runs of earlier seeds are complete and stay.
     """
     from research.experiment import run_config as _run
 

@@ -12,7 +12,7 @@ import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from research.authoring import json_kind, record_problem
+from research.authoring import read_records
 from research.data import utf8_lines
 from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
@@ -105,38 +105,7 @@ def add_articles(corpus_path, authoring_paths):
     """
     articles = read_corpus(corpus_path)
     known = {a.get("id") for a in articles if isinstance(a, dict)}
-    new, bad = [], []
-    for path in authoring_paths:
-        for lineno, line in utf8_lines(path):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                bad.append(
-                    f"{path}: line {lineno} is not an authoring record ({exc!r}); "
-                    "expected {id, meta, paragraphs}"
-                )
-                continue
-            if not isinstance(record, dict):
-                bad.append(
-                    f"{path}: line {lineno} is {json_kind(record)}, not an authoring record; "
-                    "write one object {id, meta, paragraphs} per line"
-                )
-                continue
-            problem = record_problem(record)
-            if problem:
-                bad.append(f"{path}: line {lineno}: {problem}")
-                continue
-            if record["id"] in known:
-                bad.append(f"{path}: line {lineno}: id {record['id']!r} already exists")
-                continue
-            known.add(record["id"])
-            new.append(assemble_article(record))
-    if bad:
-        more = len(bad) - 1
-        more = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
-        raise DataError(bad[0] + more)
+    new = [assemble_article(record) for record in read_records(authoring_paths, known)]
     assign_corpus_splits(new, OOD_REGIONS)
     corpus_path = Path(corpus_path)
     partial = corpus_path.with_name(corpus_path.name + ".partial")

@@ -191,16 +191,17 @@ def _eval_sets(cfg, examples, seed):
 
 def _check_against_data(cfg, examples):
     """Raise ConfigError (naming the file and key) for settings the loaded data cannot serve."""
-    have = sorted(set(examples.splits))
-    wanted = [("eval.splits", "eval split", s) for s in cfg.eval.splits]
+    have = set(examples.splits)
+    wanted = [("eval.splits", s) for s in cfg.eval.splits]
     wanted = wanted if cfg.eval.strategy == "split" else []  # group_kfold pools what it finds
     if cfg.decision.tune:
-        wanted.append(("decision.split", "decision split", cfg.decision.split))
-    for key, role, name in wanted:
+        wanted.append(("decision.split", cfg.decision.split))
+    choices = ", ".join(sorted(have - set(cfg.data.train_splits))) or "none"
+    for key, name in wanted:
         if name not in have:
             raise ConfigError(
-                f"{cfg.source}: '{key}' names '{name}', but there are no examples in {role} "
-                f"'{name}'; choose from the data's splits: {', '.join(have)}"
+                f"{cfg.source}: '{key}' names split '{name}', which the data does not have; "
+                f"choose from its splits that are not trained on: {choices}"
             )
     # Article scoring segments each article's full text; sentence rows carry none, so
     # unit = "article" would score nothing and hide the article scores of the sentence rows.

@@ -10,7 +10,20 @@ __all__ = ["toml_value", "type_name", "type_ok"]
 
 
 def type_ok(value, hint):
-    """Whether a TOML ``value`` fits the type annotation ``hint``."""
+    """Whether a TOML ``value`` fits the type annotation ``hint``.
+
+    Parameters
+    ----------
+    value : object
+        As ``tomllib`` parsed it (lists for arrays, dicts for tables).
+    hint : type
+        A field's annotation: ``int``, ``float`` (integers pass), ``str``, ``bool``,
+        ``tuple[X, ...]`` (a list of any length), ``tuple[X, Y]`` (exactly two), unions.
+
+    Returns
+    -------
+    bool
+    """
     origin = typing.get_origin(hint)
     if hint is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
@@ -40,7 +53,18 @@ _TOML_NAMES = {
 
 
 def type_name(hint, plural=False):
-    """What a value of type ``hint`` is called in TOML, e.g. 'a list of integers'."""
+    """Name the type ``hint`` as a config author would, e.g. ``"a list of integers"``.
+
+    Parameters
+    ----------
+    hint : type
+    plural : bool
+        ``"integers"`` instead of ``"integer"`` (inside a list's name).
+
+    Returns
+    -------
+    str
+    """
     if typing.get_origin(hint) in (typing.Union, types.UnionType):  # None: leave the key out
         args = [h for h in typing.get_args(hint) if h is not type(None)]
         return " or ".join(type_name(h, plural) for h in args)
@@ -52,7 +76,18 @@ def type_name(hint, plural=False):
 
 
 def toml_value(value, limit=60):
-    """``value`` written as TOML source (shortened past ``limit`` characters), for messages."""
+    """Write ``value`` as TOML source, for messages.
+
+    Parameters
+    ----------
+    value : object
+    limit : int
+        Longer text is cut to this many characters, ending in ``...``.
+
+    Returns
+    -------
+    str
+    """
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):

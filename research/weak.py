@@ -258,8 +258,9 @@ def weak_dataset(
     if not 0.0 <= min_score <= 1.0:
         raise DataError(f"min_score must lie between 0 and 1, got {min_score}")
     output = Path(output)
-    if output.exists():  # checked before the labelling: it may take minutes
-        raise DataError(f"{output}: already exists; weak labels are never written over a file")
+    for path in (output, output.with_suffix(".summary.json")):
+        if path.exists():  # checked before the labelling: it may take minutes
+            raise DataError(f"{path}: already exists; weak labels are never written over a file")
     if exclude_ids is None:
         log.warning(
             "no exclude_ids: held-out evaluation items in the corpora may be labelled "
@@ -296,5 +297,6 @@ def weak_dataset(
         "skipped": skipped,
         "corpora": [str(p) for p in corpora],
     }
-    output.with_suffix(".summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    with open(output.with_suffix(".summary.json"), "x", encoding="utf-8") as handle:
+        handle.write(json.dumps(summary, indent=2) + "\n")
     return summary

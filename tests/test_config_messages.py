@@ -116,13 +116,14 @@ def test_every_wrong_type_speaks_toml(tmp_path, table, key):
         pytest.param(
             {"evals": 'splits = ["test", "od"]\nbootstrap = 5'},
             "'eval.splits'",
-            "no examples in eval split 'od'; choose from the data's splits: dev, ood, test, train",
+            "names split 'od', which the data does not have; choose from its splits that are "
+            "not trained on: dev, ood, test",
             id="eval_split_absent",
         ),
         pytest.param(
             {"top": '[decision]\ntune = true\nsplit = "nosuch"', "evals": QUICK},
             "'decision.split'",
-            "no examples in decision split 'nosuch'; choose from",
+            "names split 'nosuch', which the data does not have; choose from",
             id="decision_split_absent",
         ),
         pytest.param(

@@ -52,6 +52,7 @@ CASES = [
         "line 2: meta.region is a number (5); it must be a non-empty",
     ),
     (_set("meta", "region", value=["sahel"]), "line 2: meta.region is a list"),
+    (_set("meta", "date", value="March 2020"), 'line 2: meta.date is "March 2020"; write it as'),
     (_set("meta", "style", value=""), "line 2: meta.style is an empty string"),
     (_set("meta", "date", value=None), "line 2: meta.date is null"),
     (_set("meta", value=["sahel"]), "line 2: field 'meta' is a list; it must be an object"),

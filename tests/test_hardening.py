@@ -352,9 +352,9 @@ CONFIG_CASES = [
         T,
         "eval_split_absent",
         '`splits = ["nosuch"]`, a split the data lacks',
-        "exit 2: 'eval.splits' names 'nosuch' ... choose from the data's splits",
+        "exit 2: 'eval.splits' names split 'nosuch', which the data does not have",
         {"evals": 'splits = ["nosuch"]'},
-        "'eval.splits' names 'nosuch'",
+        "'eval.splits' names split 'nosuch'",
     ),
     case(
         T,
@@ -387,9 +387,9 @@ CONFIG_CASES = [
         T,
         "decision_split_absent",
         '`[decision] split = "nosuch"`, a split the data lacks',
-        "exit 2: 'decision.split' names 'nosuch' ... choose from the data's splits",
+        "exit 2: 'decision.split' names split 'nosuch', which the data does not have",
         {"top": '[decision]\ntune = true\nsplit = "nosuch"'},
-        "'decision.split' names 'nosuch'",
+        "'decision.split' names split 'nosuch'",
     ),
     case(
         T,

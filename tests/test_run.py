@@ -84,7 +84,7 @@ def test_cli_run_prints_the_run_directory_last(tmp_path, capsys):
         ({"body": "nme = 'x'"}, "unknown key 'nme'"),
         ({"data": "missing.jsonl"}, "data file not found"),
         ({"model": "unknown.v9", "params": ""}, "unknown model"),
-        ({"evals": 'splits = ["nosuch"]'}, "no examples in eval split 'nosuch'"),
+        ({"evals": 'splits = ["nosuch"]'}, "names split 'nosuch', which the data does not have"),
         ({"params": "min_df = 0"}, "cannot be fitted"),
     ],
 )
