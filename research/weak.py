@@ -267,27 +267,9 @@ def weak_dataset(
             "(and then trained on); pass the hold-out id list"
         )
     if model_dir is not None:
-        from research.api import load_model
-
-        model = load_model(model_dir)
-        weights = {
-            "model": str(model_dir),
-            "run_id": model.metadata.get("run_id"),
-            "min_score": min_score,
-        }
-        rows, skipped = model_label_corpora(
-            corpora, model, exclude_ids=exclude_ids, min_score=min_score
-        )
+        weights, (rows, skipped) = _model_rows(corpora, model_dir, exclude_ids, min_score)
     else:
-        from research.corpus import read_corpus
-
-        articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
-        texts = [a["text"][s["start"] : s["end"]] for a in articles for s in a["sentences"]]
-        labels = [s["label"] for a in articles for s in a["sentences"]]
-        weights = lf_weights(texts, labels)
-        rows, skipped = label_corpora(
-            corpora, weights, exclude_ids=exclude_ids, max_per_label=max_per_label
-        )
+        weights, (rows, skipped) = _lf_rows(corpora, labelled, exclude_ids, max_per_label)
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "x", encoding="utf-8") as handle:
         handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
@@ -300,3 +282,26 @@ def weak_dataset(
     with open(output.with_suffix(".summary.json"), "x", encoding="utf-8") as handle:
         handle.write(json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def _model_rows(corpora, model_dir, exclude_ids, min_score):
+    """(what labelled, (rows, skipped)) for labels from a trained model."""
+    from research.api import load_model
+
+    model = load_model(model_dir)
+    source = {"model": str(model_dir), "run_id": model.metadata.get("run_id")}
+    source["min_score"] = min_score
+    return source, model_label_corpora(corpora, model, exclude_ids=exclude_ids, min_score=min_score)
+
+
+def _lf_rows(corpora, labelled, exclude_ids, max_per_label):
+    """(LF weights, (rows, skipped)) for labels voted by the labelling functions."""
+    from research.corpus import read_corpus
+
+    articles = [a for a in read_corpus(labelled) if a["split"] == "train"]
+    texts = [a["text"][s["start"] : s["end"]] for a in articles for s in a["sentences"]]
+    labels = [s["label"] for a in articles for s in a["sentences"]]
+    weights = lf_weights(texts, labels)
+    return weights, label_corpora(
+        corpora, weights, exclude_ids=exclude_ids, max_per_label=max_per_label
+    )
