@@ -16,13 +16,14 @@ from research.config import load_config
 from research.context import paragraph_breaks
 from research.data import load_examples
 from research.decision import tune_offsets
-from research.errors import ConfigError, DataError
+from research.errors import ConfigError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
 from research.models import STREAMING, build_model
 from research.report import write_outputs
 from research.runs import RunDir, git_state, new_run_id
-from research.splits import assign_splits, group_kfold
+from research.selection import add_extra_train, check_against_data, eval_sets
+from research.splits import assign_splits
 from research.stream import list_batches, partial_fit_stream
 
 __all__ = ["evaluate_predictions", "run_config", "run_experiment"]
@@ -145,74 +146,6 @@ def evaluate_predictions(
     return scores
 
 
-def _add_extra_train(examples, data_cfg):
-    """Append sentence rows of ``data.extra_train`` files to the train split (in place).
-
-    Returns their paths and SHA-256, for run.json.
-    """
-    from research.data import file_sha256, read_rows, to_examples
-
-    recorded = []
-    for path in data_cfg.extra_train:
-        extra = to_examples(read_rows(path), data_cfg.columns, path)
-        train = data_cfg.train_splits[0]
-        for i in range(len(extra)):
-            examples.ids.append(f"extra:{extra.ids[i]}")
-            examples.texts.append(extra.texts[i])
-            examples.labels.append(extra.labels[i])
-            examples.groups.append(f"extra:{extra.groups[i]}")
-            examples.splits.append(train)
-        recorded.append({"path": path, "sha256": file_sha256(path), "n": len(extra)})
-    return recorded
-
-
-def _eval_sets(cfg, examples, seed):
-    """Yield (split name, train mask, eval mask) for the configured strategy."""
-    splits = np.asarray(examples.splits, dtype=object)
-    train = np.isin(splits, cfg.data.train_splits)
-    if not train.any():
-        raise DataError(
-            f"no examples in the training splits {list(cfg.data.train_splits)}; "
-            f"the data has {sorted(set(examples.splits))}"
-        )
-    if cfg.eval.strategy == "split":
-        for name in cfg.eval.splits:
-            yield name, train, splits == name
-        return
-    pool = train | np.isin(splits, cfg.eval.splits)
-    index = np.flatnonzero(pool)
-    labels = [examples.labels[i] for i in index]
-    groups = [examples.groups[i] for i in index]
-    for k, (tr, te) in enumerate(group_kfold(labels, groups, cfg.eval.folds, seed)):
-        train_mask, test_mask = np.zeros(len(examples), bool), np.zeros(len(examples), bool)
-        train_mask[index[tr]], test_mask[index[te]] = True, True
-        yield f"cv{k}", train_mask, test_mask
-
-
-def _check_against_data(cfg, examples):
-    """Raise ConfigError (naming the file and key) for settings the loaded data cannot serve."""
-    have = set(examples.splits)
-    wanted = [("eval.splits", s) for s in cfg.eval.splits]
-    wanted = wanted if cfg.eval.strategy == "split" else []  # group_kfold pools what it finds
-    if cfg.decision.tune:
-        wanted.append(("decision.split", cfg.decision.split))
-    choices = ", ".join(sorted(have - set(cfg.data.train_splits))) or "none"
-    for key, name in wanted:
-        if name not in have:
-            raise ConfigError(
-                f"{cfg.source}: '{key}' names split '{name}', which the data does not have; "
-                f"choose from its splits that are not trained on: {choices}"
-            )
-    # Article scoring segments each article's full text; sentence rows carry none, so
-    # unit = "article" would score nothing and hide the article scores of the sentence rows.
-    if cfg.data.unit == "article" and all(a["text"] is None for a in examples.articles.values()):
-        raise ConfigError(
-            f"{cfg.source}: 'data.unit' is \"article\", but {cfg.data.path or cfg.data.hub_id} "
-            "has sentence rows, not articles with full text and a 'sentences' column; "
-            'use unit = "sentence"'
-        )
-
-
 def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, extra=None):
     """Run ``cfg`` with ``seed`` and return the completed run directory.
 
@@ -224,10 +157,10 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     timings, started = {}, time.perf_counter()
     examples, data_hash = load_examples(cfg.data)
     examples = assign_splits(examples, cfg.data.test_size, seed)
-    extra_files = _add_extra_train(examples, cfg.data)
+    extra_files = add_extra_train(examples, cfg.data)
     timings["load"] = time.perf_counter() - started
-    folds = list(_eval_sets(cfg, examples, seed))
-    _check_against_data(cfg, examples)
+    folds = list(eval_sets(cfg, examples, seed))
+    check_against_data(cfg, examples)
     info = {
         "command": list(command),
         "config_file": cfg.source,
