@@ -159,8 +159,8 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
     examples = assign_splits(examples, cfg.data.test_size, seed)
     extra_files = add_extra_train(examples, cfg.data)
     timings["load"] = time.perf_counter() - started
-    folds = list(eval_sets(cfg, examples, seed))
     check_against_data(cfg, examples)
+    folds = list(eval_sets(cfg, examples, seed))
     info = {
         "command": list(command),
         "config_file": cfg.source,

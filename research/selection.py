@@ -34,11 +34,6 @@ def eval_sets(cfg, examples, seed):
     """Yield (split name, train mask, eval mask) for the configured strategy."""
     splits = np.asarray(examples.splits, dtype=object)
     train = np.isin(splits, cfg.data.train_splits)
-    if not train.any():
-        raise DataError(
-            f"no examples in the training splits {list(cfg.data.train_splits)}; "
-            f"the data has {sorted(set(examples.splits))}"
-        )
     if cfg.eval.strategy == "split":
         for name in cfg.eval.splits:
             yield name, train, splits == name
@@ -54,8 +49,15 @@ def eval_sets(cfg, examples, seed):
 
 
 def check_against_data(cfg, examples):
-    """Raise ConfigError (naming the file and key) for settings the loaded data cannot serve."""
+    """Raise DataError if no row is in a training split, ConfigError (naming the file and key)
+    for an evaluated or decision split the loaded data lacks, or an article unit it cannot
+    serve. Run before :func:`eval_sets`."""
     have = set(examples.splits)
+    if not have & set(cfg.data.train_splits):
+        raise DataError(
+            f"no examples in the training splits {list(cfg.data.train_splits)}; "
+            f"the data has {sorted(have)}"
+        )
     wanted = [("eval.splits", s) for s in cfg.eval.splits]
     wanted = wanted if cfg.eval.strategy == "split" else []  # group_kfold pools what it finds
     if cfg.decision.tune:
