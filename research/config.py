@@ -16,7 +16,7 @@ from pathlib import Path
 
 from research.augment import AUGMENTERS
 from research.errors import ConfigError
-from research.tomltypes import toml_value, type_name, type_ok
+from research.tomltypes import toml_value, type_ok, wrong_type
 
 __all__ = [
     "DataConfig",
@@ -119,14 +119,10 @@ _SECTIONS = {
 
 
 def _type_error(where, dotted, hint, value, spec):
-    """A wrong-type ConfigError in TOML terms; the field's default (``spec``) is the example."""
+    """A wrong-type ConfigError; the field's default (``spec``) is the example."""
     has_factory = spec.default_factory is not dataclasses.MISSING
     default = spec.default_factory() if has_factory else spec.default
-    empty = default in (None, dataclasses.MISSING, "", (), {})
-    example = "" if empty else f", e.g. {dotted.rsplit('.', 1)[-1]} = {toml_value(default)}"
-    return ConfigError(
-        f"{where}: '{dotted}' must be {type_name(hint)}{example}; got {toml_value(value)}"
-    )
+    return ConfigError(wrong_type(where, dotted, hint, value, default))
 
 
 def _build(cls, table, where, prefix):

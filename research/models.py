@@ -23,7 +23,7 @@ from research.errors import ConfigError
 from research.features import CueFeatures, CueRuleClassifier, NewsAnalyzer
 from research.finetune import FineTunedEncoder
 from research.lexicon import CueAnalyzer
-from research.tomltypes import toml_value, type_name, type_ok
+from research.tomltypes import type_ok, wrong_type
 from research.vectorize import CompactTfidfVectorizer
 
 __all__ = ["FINE_TUNED", "MODELS", "NEEDS_ENCODER", "build_model", "check_model_config"]
@@ -440,12 +440,8 @@ def check_model_config(model_cfg, where="config"):
                 f"(accepted: {allowed})"
             )
         if not type_ok(value, hints[key]):
-            default = params[key].default
-            example = "" if default is None else f", e.g. {key} = {toml_value(default)}"
-            raise ConfigError(
-                f"{where}: 'model.params.{key}' must be {type_name(hints[key])}{example}; "
-                f"got {toml_value(value)}"
-            )
+            dotted, default = f"model.params.{key}", params[key].default
+            raise ConfigError(wrong_type(where, dotted, hints[key], value, default))
 
 
 def build_model(model_cfg, random_state=None):

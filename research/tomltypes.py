@@ -2,11 +2,13 @@
 naming types and values as a config author writes them (shared by configs and model params).
 """
 
+import dataclasses
+import inspect
 import json
 import types
 import typing
 
-__all__ = ["toml_value", "type_name", "type_ok"]
+__all__ = ["toml_value", "type_name", "type_ok", "wrong_type"]
 
 
 def type_ok(value, hint):
@@ -99,3 +101,32 @@ def toml_value(value, limit=60):
     else:
         text = value.isoformat() if hasattr(value, "isoformat") else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Defaults that make no example: absent (a required field or parameter) or empty.
+_NO_EXAMPLE = (None, dataclasses.MISSING, inspect.Parameter.empty, "", (), {})
+
+
+def wrong_type(where, dotted, hint, value, default):
+    """The one-line message for a config value of the wrong type.
+
+    Parameters
+    ----------
+    where : str
+        The config file.
+    dotted : str
+        The key, e.g. ``"eval.bootstrap"`` or ``"model.params.C"``.
+    hint : type
+        The annotation the value had to fit.
+    value : object
+        The value given.
+    default : object
+        The key's default, shown as the example unless absent or empty.
+
+    Returns
+    -------
+    str
+    """
+    key = dotted.rsplit(".", 1)[-1]
+    example = "" if default in _NO_EXAMPLE else f", e.g. {key} = {toml_value(default)}"
+    return f"{where}: '{dotted}' must be {type_name(hint)}{example}; got {toml_value(value)}"
