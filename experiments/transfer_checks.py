@@ -47,9 +47,11 @@ import research.models as models
 from research import load_model, segment
 from research.config import load_config
 from research.corpus import read_corpus
+from research.data import load_examples
 from research.experiment import run_experiment
 from research.lexicon import LEXICON_V2, CueAnalyzer
 from research.metrics import article_scores, sentence_scores
+from research.weak import unlabelled_records
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -59,14 +61,8 @@ REAL_DEV = SHARED / "eval" / "real_dev.jsonl"
 
 def real_news_texts():
     """Unlabelled real-news texts, hold-out items and marked duplicates left out."""
-    held = set((SHARED / "eval" / "holdout_ids.txt").read_text(encoding="utf-8").split())
-    texts = []
-    for path in CORPORA:
-        for line in path.open(encoding="utf-8"):
-            record = json.loads(line)
-            if record["id"] not in held and not record.get("dup_of"):
-                texts.append(record["text"])
-    return texts
+    held = SHARED / "eval" / "holdout_ids.txt"
+    return [record["text"] for _, record in unlabelled_records(CORPORA, held)]
 
 
 def real_dev(run_dir, offsets=None):
@@ -201,11 +197,12 @@ def _unchanged(text):
 
 def sentence_sets(cfg):
     """(texts, labels) of the corpus train, dev and ood splits and of every real_dev row."""
+    examples, _ = load_examples(cfg.data)
+    splits = np.asarray(examples.splits, dtype=object)
     sets = {}
-    for article in read_corpus(cfg.data.path):
-        texts, labels = sets.setdefault(article["split"], ([], []))
-        texts += _sents(article)
-        labels += [s["label"] for s in article["sentences"]]
+    for name in ("train", "dev", "ood"):
+        subset = examples.subset(splits == name)
+        sets[name] = (subset.texts, subset.labels)
     rows = [json.loads(line) for line in REAL_DEV.open(encoding="utf-8")]
     sets["real_dev"] = ([r["text"] for r in rows], [r["label"] for r in rows])
     return sets

@@ -25,6 +25,7 @@ __all__ = [
     "label_corpora",
     "lf_weights",
     "model_label_corpora",
+    "unlabelled_records",
     "weak_dataset",
     "weak_label",
 ]
@@ -154,9 +155,18 @@ def _read_ids(path):
     return {line.strip() for line in Path(path).read_text().splitlines() if line.strip()}
 
 
-def _records(paths, exclude_ids, skipped):
-    """Yield ``(file name, record)`` for the ``{id, text}`` records of JSONL ``paths``, except
-    the ids listed in the file ``exclude_ids`` and marked duplicates (counted in ``skipped``)."""
+def unlabelled_records(paths, exclude_ids=None, skipped=None):
+    """Yield ``(file name, record)`` for the ``{id, text}`` records of unlabelled JSONL files.
+
+    Parameters
+    ----------
+    paths : sequence of path
+    exclude_ids : path, optional
+        A file of ids never to yield (held-out evaluation items), one per line.
+    skipped : collections.Counter, optional
+        Counts the records left out, as ``excluded`` or marked ``duplicate`` (``dup_of``).
+    """
+    skipped = Counter() if skipped is None else skipped
     excluded = _read_ids(exclude_ids) if exclude_ids else set()
     for path in map(Path, paths):
         if not path.is_file():
@@ -194,7 +204,7 @@ def label_corpora(paths, weights, *, exclude_ids=None, max_per_label=3000):
         Counts of records skipped as excluded ids or marked duplicates.
     """
     rows, per_label, skipped = [], Counter(), Counter()
-    for source, record in _records(paths, exclude_ids, skipped):
+    for source, record in unlabelled_records(paths, exclude_ids, skipped):
         text = record.get("text") or ""
         for k, (start, end) in enumerate(segment(text)):
             voted = weak_label(text[start:end], weights)
@@ -225,7 +235,7 @@ def model_label_corpora(paths, model, *, exclude_ids=None, min_score=0.9, batch=
                     rows.append(row)
         pending.clear()
 
-    for item in _records(paths, exclude_ids, skipped):
+    for item in unlabelled_records(paths, exclude_ids, skipped):
         pending.append(item)
         if len(pending) >= batch:
             flush()
