@@ -281,13 +281,14 @@ def build_parser():
 
 def _check_parallel_predict(parser, args):
     from research.api import PARALLEL_MIN_TEXTS
+    from research.predict import PARALLEL_BATCH_SIZE
 
     if args.unit == "article":
         parser.error("--jobs applies to --unit sentence; articles are labelled in one process")
     if args.batch_size is not None and args.batch_size < PARALLEL_MIN_TEXTS:
         parser.error(
             f"--jobs {args.jobs} needs --batch-size of at least {PARALLEL_MIN_TEXTS} (smaller "
-            "batches are labelled in one process); leave it out for 50000"
+            f"batches are labelled in one process); leave it out for {PARALLEL_BATCH_SIZE}"
         )
 
 
