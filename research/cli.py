@@ -126,7 +126,8 @@ def _cmd_weak(args):
 
 
 def _cmd_corpus(args):
-    from research.corpus import add_articles, corpus_stats, format_stats, validate_corpus
+    from research.corpus import add_articles, validate_corpus
+    from research.corpus_report import corpus_stats, format_stats
 
     if args.action == "add":
         if not args.records:

@@ -1,14 +1,14 @@
-"""The project's annotated corpus: assembly, statistics and validation.
+"""The project's annotated corpus: assembly and validation.
 
 One article per JSON line: ``id``, ``title``, ``text``, ``meta`` (region, country, date,
 style), ``sentences`` (``start``, ``end``, ``label``; offsets slice ``text``), ``labels``
 (the article label set) and ``split`` (train, dev, test, or ood for held-out regions).
+Statistics are in :mod:`research.corpus_report`.
 """
 
 import hashlib
 import json
 import re
-import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -20,11 +20,10 @@ from research.labels import SENTENCE_LABELS, article_label_set
 __all__ = [
     "OOD_REGIONS",
     "add_articles",
+    "article_problems",
     "assemble_article",
     "assign_corpus_splits",
-    "corpus_stats",
     "eval_overlap",
-    "format_stats",
     "read_corpus",
     "validate_corpus",
 ]
@@ -201,7 +200,8 @@ def _is_offset(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _article_problems(article):
+def article_problems(article):
+    """Problems of one corpus article (fields, offsets, labels, title); empty when valid."""
     if not isinstance(article, dict):
         return [f"{article!r:.60}: not a JSON object (an article is {{id, title, text, ...}})"]
     aid, text = article.get("id"), article.get("text", "")
@@ -284,7 +284,7 @@ def validate_corpus(path):
     problems, items = [], []
     problems += [f"{aid}: id used {n} times" for aid, n in ids.items() if n > 1]
     for article in articles:
-        found = _article_problems(article)
+        found = article_problems(article)
         problems += found
         if not found:
             items += [
@@ -293,69 +293,3 @@ def validate_corpus(path):
                 if len(_norm(article["text"][s["start"] : s["end"]])) > 30
             ]
     return problems + _near_duplicates(items)
-
-
-def corpus_stats(path):
-    """Counts by label, region, style, split and era, and sentence lengths."""
-    articles = read_corpus(path)
-    for article in articles:
-        found = _article_problems(article)
-        if found:
-            raise DataError(f"{path}: {found[0]}; run `research corpus validate` for every problem")
-    stats = {
-        "articles": len(articles),
-        "sentences": 0,
-        "labels": Counter(),
-        "article_labels": Counter(),
-        "regions": Counter(),
-        "styles": Counter(),
-        "splits": Counter(),
-        "split_sentences": Counter(),
-        "decades": Counter(),
-    }
-    lengths, sizes = [], []
-    for a in articles:
-        stats["regions"][a["meta"]["region"]] += 1
-        stats["styles"][a["meta"]["style"]] += 1
-        stats["splits"][a["split"]] += 1
-        stats["decades"][str(a["meta"]["date"])[:3] + "0s"] += 1
-        stats["article_labels"].update(a.get("labels", []))
-        sizes.append(len(a["sentences"]))
-        for s in a["sentences"]:
-            stats["labels"][s["label"]] += 1
-            stats["split_sentences"][a["split"]] += 1
-            lengths.append(len(a["text"][s["start"] : s["end"]].split()))
-    stats["sentences"] = len(lengths)
-    if lengths:
-        stats["sentence_words"] = {
-            "min": min(lengths),
-            "median": statistics.median(lengths),
-            "mean": round(statistics.mean(lengths), 1),
-            "max": max(lengths),
-        }
-        stats["article_sentences"] = {
-            "min": min(sizes),
-            "median": statistics.median(sizes),
-            "max": max(sizes),
-        }
-    return stats
-
-
-def format_stats(stats):
-    """Render :func:`corpus_stats` as readable text."""
-    lines = [f"articles: {stats['articles']}   sentences: {stats['sentences']}"]
-    for key in (
-        "labels",
-        "article_labels",
-        "splits",
-        "split_sentences",
-        "regions",
-        "styles",
-        "decades",
-    ):
-        counts = ", ".join(f"{k} {v}" for k, v in stats[key].most_common())
-        lines.append(f"{key}: {counts}")
-    for key in ("sentence_words", "article_sentences"):
-        if key in stats:
-            lines.append(f"{key}: " + ", ".join(f"{k} {v}" for k, v in stats[key].items()))
-    return "\n".join(lines)

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from research.corpus import corpus_stats, validate_corpus
+from research.corpus import validate_corpus
+from research.corpus_report import corpus_stats
 from research.data import read_rows
 from tests.conftest import ROOT, TINY_CORPUS
 
