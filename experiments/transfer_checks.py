@@ -28,6 +28,10 @@ real_dev macro-F1 next to that stage's own baseline:
 6. ``hidden_layer``: the same features into a one-hidden-layer network (64 units, early
    stopping on 10% of train) instead of logistic regression: whether a non-linear sentence
    stage generalises further (a low-rank layer shares weights between related n-grams).
+7. ``unassigned``: one more cue conjunction, ``__x_attack_unassigned``, for a sentence with
+   attack vocabulary and no claim, blame, responsibility or "unclaimed" cue: a named
+   attacker inside an attack narrative is attack_report by the contract, and a linear model
+   cannot weigh the absence of a cue without such a feature.
 
 Each check prints its real_dev figures next to the unchanged default's. Runs go to a
 temporary folder. About a minute on 2 cores.
@@ -47,6 +51,7 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.neural_network import MLPClassifier
 
 import research.evaluate as evaluate
+import research.lexicon as lexicon
 import research.linear_models as linear_models
 import research.models as models
 from research import load_model, segment
@@ -258,6 +263,26 @@ def importance_checks(cfg, seed, sets, texts):
         show_stage(f"importance a={alpha} (ESS {ess:,.0f})", scores)
 
 
+_ASSIGNING = frozenset(f"__cue_{c}" for c in ("claim", "blame", "unclaimed", "responsibility"))
+
+
+def unassigned_check(cfg, seed, sets):
+    """The sentence stage with ``__x_attack_unassigned`` added to the v2 conjunctions."""
+    conjunctions = lexicon._conjunctions
+
+    def with_unassigned(found):
+        extra = conjunctions(found)
+        if "__cue_attack" in found and _ASSIGNING.isdisjoint(found):
+            extra = sorted({*extra, "__x_attack_unassigned"})
+        return extra
+
+    lexicon._conjunctions = with_unassigned
+    try:
+        show_stage("attack_unassigned", sentence_stage(cfg, seed, sets))
+    finally:
+        lexicon._conjunctions = conjunctions
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=HERE.parent / "configs" / "default.toml")
@@ -291,6 +316,7 @@ def main():
         hidden_layer_sizes=(64,), early_stopping=True, n_iter_no_change=3, random_state=args.seed
     )
     show_stage("hidden_layer (64)", sentence_stage(cfg, args.seed, sets, clf=network))
+    unassigned_check(cfg, args.seed, sets)
 
 
 if __name__ == "__main__":
