@@ -14,7 +14,7 @@
    model's posteriors (Saerens et al., 2002) and shift the decision by their log ratio to
    the training prior (uniform under class balancing).
 
-Two more act on the sentence stage alone (the default's ``sentence_model``, no augmentation,
+The others act on the sentence stage alone (the default's ``sentence_model``, no augmentation,
 every real_dev row scored on its own) and print corpus dev, held-out regions (ood) and
 real_dev macro-F1 next to that stage's own baseline:
 
