@@ -6,6 +6,7 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
 from research.context import paragraph_breaks
+from research.decision import with_temperature
 from research.labels import article_label_set
 from research.modelio import load_estimator
 from research.segment import segment
@@ -68,6 +69,9 @@ class Model:
     def predict_proba(self, texts):
         """Return label probabilities, shape ``(len(texts), len(labels))``.
 
+        Calibrated by the temperature fitted on the training corpus's dev split
+        (``metadata["decision"]["temperature"]``) when the model has one.
+
         Parameters
         ----------
         texts : sequence of str
@@ -79,12 +83,17 @@ class Model:
             return np.zeros((0, len(self.labels)))
         jobs = effective_n_jobs(self.n_jobs)
         if jobs == 1 or len(texts) < PARALLEL_MIN_TEXTS:
-            return self.estimator.predict_proba(texts)
+            return self._calibrated(self.estimator.predict_proba(texts))
         # Feature extraction is pure Python and holds the GIL: use processes, one chunk each.
         size = -(-len(texts) // jobs)
         chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
         parts = Parallel(n_jobs=jobs)(delayed(self.estimator.predict_proba)(c) for c in chunks)
-        return np.vstack(parts)
+        return self._calibrated(np.vstack(parts))
+
+    def _calibrated(self, proba):
+        """``proba`` with the dev-fitted temperature applied (unchanged without one)."""
+        temperature = (self.metadata.get("decision") or {}).get("temperature")
+        return proba if temperature is None else with_temperature(proba, float(temperature))
 
     def predict_proba_in_articles(self, texts, sizes, breaks=None):
         """Probabilities of sentences read inside their articles.
@@ -105,7 +114,8 @@ class Model:
         if not texts:
             return np.zeros((0, len(self.labels)))
         if hasattr(self.estimator, "predict_proba_articles"):
-            return self.estimator.predict_proba_articles(texts, list(sizes), breaks)
+            proba = self.estimator.predict_proba_articles(texts, list(sizes), breaks)
+            return self._calibrated(proba)
         return self.predict_proba(texts)
 
     def predict(self, texts):

@@ -81,9 +81,11 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class DecisionConfig:
-    """Per-label decision offsets (thresholds) chosen on a dev split; see research.decision."""
+    """Per-label decision offsets (thresholds) and a score temperature, chosen on a dev split;
+    see research.decision."""
 
     tune: bool = False
+    temperature: bool = False  # fit one temperature by log-loss: calibrated scores, same argmax
     split: str = "dev"  # never an evaluated split: offsets must not see the test data
     min_gain: float = 0.005  # offsets stay zero unless dev macro-F1 rises at least this much
 
@@ -157,6 +159,11 @@ def _build(cls, table, where, prefix):
     return cls(**kwargs)
 
 
+def _fits_decision(cfg):
+    """Whether the run fits anything on ``decision.split``."""
+    return cfg.decision.tune or cfg.decision.temperature
+
+
 def _check_values(cfg, where):
     """Reject values of the right type that still cannot work."""
     checks = [
@@ -202,14 +209,15 @@ def _check_values(cfg, where):
             "was fitted on say nothing about new text",
         ),
         (
-            not cfg.decision.tune or cfg.decision.split not in cfg.data.train_splits,
+            not _fits_decision(cfg) or cfg.decision.split not in cfg.data.train_splits,
             "decision.split",
             "must not be a training split (a model is overconfident on its own training rows)",
         ),
         (
-            not cfg.decision.tune or cfg.decision.split not in cfg.eval.splits,
+            not _fits_decision(cfg) or cfg.decision.split not in cfg.eval.splits,
             "decision.split",
-            "must not be an evaluated split (offsets chosen on test data inflate its scores)",
+            "must not be an evaluated split (offsets or a temperature chosen on test data "
+            "inflate its scores)",
         ),
         (0 <= cfg.decision.min_gain < 1, "decision.min_gain", "must be between 0 and 1"),
         (

@@ -1,16 +1,22 @@
-"""Per-label decision offsets, chosen on a dev split: thresholds for a multi-class model.
+"""Decisions chosen on a dev split: a temperature for the scores, per-label offsets for labels.
 
 A model trained with one label mix predicts with its priors; on news with another mix a
 rare label (``official_denial``) is over- or under-called. Adding a per-label offset to the
 log-probabilities before the argmax is the multi-class form of a per-label threshold. The
 offsets are chosen by coordinate ascent on macro-F1 over the corpus's own dev split (never on
 an evaluation set), stored in the model's metadata, and applied by
-:meth:`research.api.Model.decide`; ``predict_proba`` stays the model's own probabilities.
+:meth:`research.api.Model.decide`.
+
+A model's probabilities are often too sharp or too flat. One temperature ``T``, fitted on the
+same dev split by log-loss, rescales them (``softmax(log p / T)``; Guo et al., 2017): the
+argmax, and so every label, is unchanged, but a score of 0.8 then means about 80% correct.
+:meth:`research.api.Model.predict_proba` applies it when the model's metadata has one.
 """
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
-__all__ = ["GRID", "tune_offsets"]
+__all__ = ["GRID", "choose_decision", "fit_temperature", "tune_offsets", "with_temperature"]
 
 #: Candidate offsets (natural-log units) tried for each label.
 GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
@@ -81,3 +87,70 @@ def tune_offsets(y_true, proba, labels, *, grid=GRID, rounds=3, min_gain=0.005):
         "macro_f1_after": round(float(best), 6),
         "min_gain": min_gain,
     }
+
+
+def with_temperature(proba, temperature):
+    """``softmax(log(proba) / temperature)``: scores made softer (T > 1) or sharper (T < 1)."""
+    logits = np.log(np.clip(np.asarray(proba, dtype=float), 1e-12, None)) / temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=1, keepdims=True)
+
+
+def _log_loss(truth, proba, temperature):
+    scaled = with_temperature(proba, temperature)
+    return float(-np.log(np.clip(scaled[np.arange(len(truth)), truth], 1e-12, None)).mean())
+
+
+def fit_temperature(y_true, proba, labels, *, bounds=(0.05, 20.0)):
+    """The temperature that minimises the log-loss of ``proba`` on ``y_true``.
+
+    Parameters
+    ----------
+    y_true : sequence of str
+    proba : ndarray of shape (n, len(labels))
+    labels : sequence of str
+        Column order of ``proba``.
+    bounds : tuple of (float, float)
+        Search interval; searched on the log scale, where the loss is smooth.
+
+    Returns
+    -------
+    dict
+        ``temperature`` and the log-loss ``log_loss_before`` (T = 1) and ``log_loss_after``
+        on the data given.
+    """
+    column = {label: j for j, label in enumerate(labels)}
+    truth = np.array([column[y] for y in y_true], dtype=np.intp)
+    low, high = np.log(bounds)
+    found = minimize_scalar(
+        lambda log_t: _log_loss(truth, proba, np.exp(log_t)),
+        bounds=(low, high),
+        method="bounded",
+        options={"xatol": 1e-4},
+    )
+    temperature = round(float(np.exp(found.x)), 4)
+    return {
+        "temperature": temperature,
+        "log_loss_before": round(_log_loss(truth, proba, 1.0), 6),
+        "log_loss_after": round(_log_loss(truth, proba, temperature), 6),
+    }
+
+
+def choose_decision(y_true, proba, labels, *, temperature, offsets, min_gain=0.005):
+    """A temperature (if ``temperature``), then offsets (if ``offsets``) on the scaled scores.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`fit_temperature` and of :func:`tune_offsets` that were asked for;
+        the model's metadata keeps it under ``decision``.
+    """
+    chosen = {}
+    if temperature:
+        chosen.update(fit_temperature(y_true, proba, labels))
+        proba = with_temperature(proba, chosen["temperature"])
+    if offsets:
+        # Chosen on the scores the model will give, the temperature applied.
+        chosen.update(tune_offsets(y_true, proba, labels, min_gain=min_gain))
+    return chosen

@@ -15,7 +15,7 @@ from research.augment import augment_rows
 from research.config import load_config
 from research.context import paragraph_breaks
 from research.data import load_examples
-from research.decision import tune_offsets
+from research.decision import choose_decision
 from research.errors import ConfigError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
@@ -263,21 +263,21 @@ def _train_and_score(cfg, seed, examples, folds, timings):
 
 
 def _tune(cfg, estimator, examples):
-    """Per-label offsets chosen on the decision split (None when not asked for)."""
-    if not cfg.decision.tune:
+    """Temperature and per-label offsets chosen on the decision split (None if neither)."""
+    if not (cfg.decision.tune or cfg.decision.temperature):
         return None
     mask = np.asarray(examples.splits, dtype=object) == cfg.decision.split
     subset = examples.subset(mask)
     _, proba = _predict(estimator, subset)
-    chosen = tune_offsets(
-        subset.labels, proba, [str(c) for c in estimator.classes_], min_gain=cfg.decision.min_gain
+    chosen = choose_decision(
+        subset.labels,
+        proba,
+        [str(c) for c in estimator.classes_],
+        temperature=cfg.decision.temperature,
+        offsets=cfg.decision.tune,
+        min_gain=cfg.decision.min_gain,
     )
-    log.info(
-        "decision offsets on %s: macro-F1 %.3f -> %.3f",
-        cfg.decision.split,
-        chosen["macro_f1_before"],
-        chosen["macro_f1_after"],
-    )
+    log.info("decision chosen on %s: %s", cfg.decision.split, chosen)
     return {"chosen_on": cfg.decision.split, **chosen}
 
 

@@ -23,12 +23,16 @@ from research.errors import (
     ModelVersionError,
     UntrustedTypeError,
 )
+from research.report import model_card
 
 __all__ = ["FORMAT_VERSION", "TRUSTED_TYPES", "package_versions", "read_metadata", "save_model"]
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+#: Model directory format. 2: ``metadata["decision"]`` may hold a ``temperature`` that
+#: :meth:`research.api.Model.predict_proba` applies; format 1 files (none) load unchanged.
+#: An older research refuses format 2 rather than give uncalibrated scores.
+FORMAT_VERSION = 2
 METADATA = "metadata.json"
 MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
 # Types beyond skops' own defaults that our registered models need. Never read from a file.
@@ -160,37 +164,8 @@ def save_model(
         **(extra or {}),
     }
     (model_dir / METADATA).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    (model_dir / "README.md").write_text(_model_card(metadata), encoding="utf-8")
+    (model_dir / "README.md").write_text(model_card(metadata), encoding="utf-8")
     return model_dir
-
-
-def _model_card(meta):
-    metrics = meta.get("metrics") or {}
-    lines = [
-        f"# Model {meta['model']['name']} (run {meta['run_id'] or 'n/a'})",
-        "",
-        "Labels conflict-news sentences by discourse function; an article's labels are the set "
-        "of its sentence labels other than `other`.",
-        "",
-        f"- labels: {', '.join(meta['labels'])}",
-        f"- text unit: {meta['unit']}",
-        f"- training data sha256: {meta['data_hash']}",
-        f"- saved with scikit-learn {meta['versions']['scikit-learn']} ({meta['serializer']})",
-    ]
-    if "macro_f1" in metrics:
-        lines.append(f"- test macro-F1: {metrics['macro_f1']:.3f} (n = {metrics.get('n')})")
-    lines += [
-        "",
-        "## Load",
-        "",
-        "```python",
-        "from research import load_model",
-        'model = load_model("path/to/this/folder")',
-        'model.predict(["Gunmen attacked a checkpoint on Sunday."])',
-        "```",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def _missing_metadata(model_dir):

@@ -1,4 +1,5 @@
-"""Write a run's outputs: configs, metrics (JSON and CSV), confusion matrices, predictions."""
+"""Write a run's outputs: configs, metrics (JSON and CSV), confusion matrices, predictions,
+and the model card of a model directory."""
 
 import csv
 import json
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from research.runs import write_json
 
-__all__ = ["metrics_rows", "write_confusion_png", "write_metrics", "write_outputs"]
+__all__ = ["metrics_rows", "model_card", "write_confusion_png", "write_metrics", "write_outputs"]
 
 CSV_FIELDS = (
     "split",
@@ -154,3 +155,48 @@ def write_outputs(directory, cfg, config_text, results):
     write_metrics(directory, results["metrics"], results["headline"])
     write_confusion(directory, results["metrics"])
     write_predictions(directory / "predictions.jsonl", results["predictions"])
+
+
+def model_card(meta):
+    """The README.md of a model directory, from its ``metadata.json`` contents."""
+    metrics = meta.get("metrics") or {}
+    lines = [
+        f"# Model {meta['model']['name']} (run {meta['run_id'] or 'n/a'})",
+        "",
+        "Labels conflict-news sentences by discourse function; an article's labels are the set "
+        "of its sentence labels other than `other`.",
+        "",
+        f"- labels: {', '.join(meta['labels'])}",
+        f"- text unit: {meta['unit']}",
+        f"- training data sha256: {meta['data_hash']}",
+        f"- saved with scikit-learn {meta['versions']['scikit-learn']} ({meta['serializer']})",
+    ]
+    if "macro_f1" in metrics:
+        lines.append(f"- test macro-F1: {metrics['macro_f1']:.3f} (n = {metrics.get('n')})")
+    lines += _decision_lines(meta.get("decision") or {})
+    lines += [
+        "",
+        "## Load",
+        "",
+        "```python",
+        "from research import load_model",
+        'model = load_model("path/to/this/folder")',
+        'model.predict(["Gunmen attacked a checkpoint on Sunday."])',
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _decision_lines(decision):
+    """Model-card lines for what was chosen on the dev split (nothing when nothing was)."""
+    lines = []
+    if "temperature" in decision:
+        lines.append(
+            f"- scores: tempered by T = {decision['temperature']} "
+            f"(fitted on {decision.get('chosen_on')} by log-loss)"
+        )
+    offsets = {k: v for k, v in (decision.get("log_offsets") or {}).items() if v}
+    if offsets:
+        lines.append(f"- decision offsets (log-probability, chosen on dev): {offsets}")
+    return lines

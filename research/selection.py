@@ -60,7 +60,7 @@ def check_against_data(cfg, examples):
         )
     wanted = [("eval.splits", s) for s in cfg.eval.splits]
     wanted = wanted if cfg.eval.strategy == "split" else []  # group_kfold pools what it finds
-    if cfg.decision.tune:
+    if cfg.decision.tune or cfg.decision.temperature:
         wanted.append(("decision.split", cfg.decision.split))
     choices = ", ".join(sorted(have - set(cfg.data.train_splits))) or "none"
     for key, name in wanted:

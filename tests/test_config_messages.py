@@ -127,6 +127,12 @@ def test_every_wrong_type_speaks_toml(tmp_path, table, key):
             id="decision_split_absent",
         ),
         pytest.param(
+            {"top": '[decision]\ntemperature = true\nsplit = "nosuch"', "evals": QUICK},
+            "'decision.split'",
+            "names split 'nosuch', which the data does not have; choose from",
+            id="temperature_split_absent",
+        ),
+        pytest.param(
             {"data": TINY_SENTENCES, "data_keys": 'unit = "article"', "evals": QUICK},
             "'data.unit'",
             "has sentence rows, not articles with full text and a 'sentences' column",

@@ -1,4 +1,5 @@
-"""Per-label decision offsets: chosen on dev only, stored with the model, applied by decide."""
+"""Decisions chosen on dev only (per-label offsets, a score temperature), stored with the
+model and applied by decide and predict_proba."""
 
 import json
 
@@ -7,7 +8,7 @@ import pytest
 
 from research.api import Model, load_model
 from research.config import load_config
-from research.decision import tune_offsets
+from research.decision import choose_decision, fit_temperature, tune_offsets, with_temperature
 from research.errors import ConfigError
 from research.experiment import run_config
 from tests.conftest import write_config
@@ -72,9 +73,10 @@ def test_model_decide_applies_offsets():
     assert plain.decide(proba) == ["a"] and shifted.decide(proba) == ["c"]
 
 
-def test_decision_split_cannot_be_an_evaluated_split(tmp_path):
+@pytest.mark.parametrize("fitted", ["tune", "temperature"])
+def test_decision_split_cannot_be_an_evaluated_split(tmp_path, fitted):
     path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
-    text = path.read_text() + '\n[decision]\ntune = true\nsplit = "test"\n'
+    text = path.read_text() + f'\n[decision]\n{fitted} = true\nsplit = "test"\n'
     path.write_text(text)
     with pytest.raises(ConfigError, match="decision.split"):
         load_config(path)
@@ -91,3 +93,61 @@ def test_tuned_run_stores_offsets_in_the_model(tmp_path):
     model = load_model(run_dir / "model")
     proba = model.predict_proba(["Gunmen attacked a market."])
     assert model.predict(["Gunmen attacked a market."]) == model.decide(proba)
+
+
+def _tempered(temperature, n=2000, seed=0):
+    """Labels drawn from calibrated probabilities, reported sharpened by ``1 / temperature``."""
+    rng = np.random.default_rng(seed)
+    calibrated = rng.dirichlet([0.6, 0.6, 0.6], size=n)
+    y = np.array([rng.choice(LABELS, p=p) for p in calibrated])
+    return y, with_temperature(calibrated, 1 / temperature)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 1.0, 2.0])
+def test_fit_temperature_recovers_the_sharpening(temperature):
+    y, reported = _tempered(temperature)
+    fitted = fit_temperature(y, reported, LABELS)
+    assert fitted["temperature"] == pytest.approx(temperature, rel=0.15)
+    assert fitted["log_loss_after"] <= fitted["log_loss_before"]
+
+
+@pytest.mark.parametrize("temperature", [0.3, 1.0, 3.0])
+def test_temperature_keeps_rows_summing_to_one_and_the_argmax(temperature):
+    proba = np.random.default_rng(1).dirichlet([1, 1, 1], size=50)
+    scaled = with_temperature(proba, temperature)
+    np.testing.assert_allclose(scaled.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(scaled.argmax(axis=1), proba.argmax(axis=1))
+
+
+def test_offsets_are_chosen_after_the_temperature():
+    y, proba = _skewed()
+    both = choose_decision(y, proba, LABELS, temperature=True, offsets=True)
+    alone = tune_offsets(y, with_temperature(proba, both["temperature"]), LABELS)
+    assert both["log_offsets"] == alone["log_offsets"]
+    assert choose_decision(y, proba, LABELS, temperature=False, offsets=False) == {}
+
+
+def test_model_predict_proba_applies_the_temperature():
+    class Fixed:
+        def predict_proba(self, texts):
+            return np.array([[0.7, 0.2, 0.1]] * len(texts))
+
+    plain = Model(Fixed(), {"labels": LABELS})
+    softer = Model(Fixed(), {"labels": LABELS, "decision": {"temperature": 2.0}})
+    np.testing.assert_allclose(plain.predict_proba(["x"]), [[0.7, 0.2, 0.1]])
+    np.testing.assert_allclose(softer.predict_proba(["x"]), with_temperature([[0.7, 0.2, 0.1]], 2))
+    assert softer.predict_proba(["x"])[0, 0] < 0.7 and softer.predict(["x"]) == ["a"]
+
+
+def test_temperature_run_stores_it_and_reloads_identical_scores(tmp_path):
+    path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
+    decision = '[decision]\ntemperature = true\nsplit = "ood"\n\n[data]'
+    path.write_text(path.read_text().replace("[data]", decision))
+    run_dir = run_config(path)[0]
+    meta = json.loads((run_dir / "model" / "metadata.json").read_text())
+    assert meta["decision"]["temperature"] > 0 and "log_offsets" not in meta["decision"]
+    texts = ["Gunmen attacked a market.", "The ministry denied the report."]
+    model = load_model(run_dir / "model")
+    raw = model.estimator.predict_proba(texts)
+    expected = with_temperature(raw, meta["decision"]["temperature"])
+    np.testing.assert_allclose(model.predict_proba(texts), expected)
