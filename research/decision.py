@@ -22,6 +22,12 @@ __all__ = ["GRID", "choose_decision", "fit_temperature", "tune_offsets", "with_t
 GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
 
 
+def _indices(y_true, labels):
+    """Column index of each true label."""
+    column = {label: j for j, label in enumerate(labels)}
+    return np.array([column[y] for y in y_true], dtype=np.intp)
+
+
 def _macro_f1(truth, scores, offsets):
     """Macro-F1 over all labels (0 for a label never true nor predicted), from indices.
 
@@ -60,8 +66,7 @@ def tune_offsets(y_true, proba, labels, *, grid=GRID, rounds=3, min_gain=0.005):
         and ``min_gain``.
     """
     labels = np.asarray(labels, dtype=object)
-    column = {label: j for j, label in enumerate(labels)}
-    truth = np.array([column[y] for y in y_true], dtype=np.intp)
+    truth = _indices(y_true, labels)
     scores = np.log(np.clip(np.asarray(proba, dtype=float), 1e-12, None))
     offsets = np.zeros(len(labels))
     before = best = _macro_f1(truth, scores, offsets)
@@ -120,8 +125,7 @@ def fit_temperature(y_true, proba, labels, *, bounds=(0.05, 20.0)):
         ``temperature`` and the log-loss ``log_loss_before`` (T = 1) and ``log_loss_after``
         on the data given.
     """
-    column = {label: j for j, label in enumerate(labels)}
-    truth = np.array([column[y] for y in y_true], dtype=np.intp)
+    truth = _indices(y_true, labels)
     low, high = np.log(bounds)
     found = minimize_scalar(
         lambda log_t: _log_loss(truth, proba, np.exp(log_t)),

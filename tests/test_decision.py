@@ -82,12 +82,17 @@ def test_decision_split_cannot_be_an_evaluated_split(tmp_path, fitted):
         load_config(path)
 
 
-def test_tuned_run_stores_offsets_in_the_model(tmp_path):
+def _decision_run(tmp_path, key):
+    """A tiny run with ``[decision] key = true`` chosen on ood; (run_dir, model metadata)."""
     path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
-    decision = '[decision]\ntune = true\nsplit = "ood"\n\n[data]'
+    decision = f'[decision]\n{key} = true\nsplit = "ood"\n\n[data]'
     path.write_text(path.read_text().replace("[data]", decision))
     run_dir = run_config(path)[0]
-    meta = json.loads((run_dir / "model" / "metadata.json").read_text())
+    return run_dir, json.loads((run_dir / "model" / "metadata.json").read_text())
+
+
+def test_tuned_run_stores_offsets_in_the_model(tmp_path):
+    run_dir, meta = _decision_run(tmp_path, "tune")
     assert meta["decision"]["chosen_on"] == "ood"
     assert set(meta["decision"]["log_offsets"]) == set(meta["labels"])
     model = load_model(run_dir / "model")
@@ -140,11 +145,7 @@ def test_model_predict_proba_applies_the_temperature():
 
 
 def test_temperature_run_stores_it_and_reloads_identical_scores(tmp_path):
-    path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
-    decision = '[decision]\ntemperature = true\nsplit = "ood"\n\n[data]'
-    path.write_text(path.read_text().replace("[data]", decision))
-    run_dir = run_config(path)[0]
-    meta = json.loads((run_dir / "model" / "metadata.json").read_text())
+    run_dir, meta = _decision_run(tmp_path, "temperature")
     assert meta["decision"]["temperature"] > 0 and "log_offsets" not in meta["decision"]
     texts = ["Gunmen attacked a market.", "The ministry denied the report."]
     model = load_model(run_dir / "model")
