@@ -407,6 +407,14 @@ CONFIG_CASES = [
         {"top": '[decision]\ntune = true\nsplit = "train"'},
         "'decision.split' must not be a training split",
     ),
+    case(
+        T,
+        "temperature_on_test",
+        '`[decision] temperature = true` with `split = "test"`, an evaluated split',
+        "exit 2: 'decision.split' must not be an evaluated split (offsets or a temperature ...)",
+        {"top": '[decision]\ntemperature = true\nsplit = "test"'},
+        "'decision.split' must not be an evaluated split",
+    ),
 ]
 
 
