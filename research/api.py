@@ -69,8 +69,9 @@ class Model:
     def predict_proba(self, texts):
         """Return label probabilities, shape ``(len(texts), len(labels))``.
 
-        Calibrated by the temperature fitted on the training corpus's dev split
-        (``metadata["decision"]["temperature"]``) when the model has one.
+        Calibrated by the temperature fitted on the training corpus's dev split when the
+        model has one (``metadata["decision"]``: ``sentence_temperature`` for models with an
+        article-context stage, whose in-article scores have ``temperature``).
 
         Parameters
         ----------
@@ -83,16 +84,24 @@ class Model:
             return np.zeros((0, len(self.labels)))
         jobs = effective_n_jobs(self.n_jobs)
         if jobs == 1 or len(texts) < PARALLEL_MIN_TEXTS:
-            return self._calibrated(self.estimator.predict_proba(texts))
+            return self._calibrated(self.estimator.predict_proba(texts), in_articles=False)
         # Feature extraction is pure Python and holds the GIL: use processes, one chunk each.
         size = -(-len(texts) // jobs)
         chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
         parts = Parallel(n_jobs=jobs)(delayed(self.estimator.predict_proba)(c) for c in chunks)
-        return self._calibrated(np.vstack(parts))
+        return self._calibrated(np.vstack(parts), in_articles=False)
 
-    def _calibrated(self, proba):
-        """``proba`` with the dev-fitted temperature applied (unchanged without one)."""
-        temperature = (self.metadata.get("decision") or {}).get("temperature")
+    def _calibrated(self, proba, in_articles):
+        """``proba`` with the dev-fitted temperature of its path applied (as is without one).
+
+        A model with an article-context stage has two outputs, sentences one by one and
+        sentences in articles, each with its own temperature fitted on its own dev scores.
+        """
+        decision = self.metadata.get("decision") or {}
+        key = "temperature"
+        if not in_articles and hasattr(self.estimator, "predict_proba_articles"):
+            key = "sentence_temperature"
+        temperature = decision.get(key)
         return proba if temperature is None else with_temperature(proba, float(temperature))
 
     def predict_proba_in_articles(self, texts, sizes, breaks=None):
@@ -115,7 +124,7 @@ class Model:
             return np.zeros((0, len(self.labels)))
         if hasattr(self.estimator, "predict_proba_articles"):
             proba = self.estimator.predict_proba_articles(texts, list(sizes), breaks)
-            return self._calibrated(proba)
+            return self._calibrated(proba, in_articles=True)
         return self.predict_proba(texts)
 
     def predict(self, texts):

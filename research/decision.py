@@ -9,14 +9,24 @@ an evaluation set), stored in the model's metadata, and applied by
 
 A model's probabilities are often too sharp or too flat. One temperature ``T``, fitted on the
 same dev split by log-loss, rescales them (``softmax(log p / T)``; Guo et al., 2017): the
-argmax, and so every label, is unchanged, but a score of 0.8 then means about 80% correct.
-:meth:`research.api.Model.predict_proba` applies it when the model's metadata has one.
+argmax is unchanged (so are the labels while no offsets are kept), but a score of 0.8 then
+means about 80% correct. :meth:`research.api.Model.predict_proba` applies it when the
+model's metadata has one; a model with an article-context stage has one per output.
 """
+
+import math
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-__all__ = ["GRID", "choose_decision", "fit_temperature", "tune_offsets", "with_temperature"]
+__all__ = [
+    "GRID",
+    "choose_decision",
+    "decision_problem",
+    "fit_temperature",
+    "tune_offsets",
+    "with_temperature",
+]
 
 #: Candidate offsets (natural-log units) tried for each label.
 GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
@@ -141,8 +151,19 @@ def fit_temperature(y_true, proba, labels, *, bounds=(0.05, 20.0)):
     }
 
 
-def choose_decision(y_true, proba, labels, *, temperature, offsets, min_gain=0.005):
+def choose_decision(
+    y_true, proba, labels, *, temperature, offsets, min_gain=0.005, sentence_proba=None
+):
     """A temperature (if ``temperature``), then offsets (if ``offsets``) on the scaled scores.
+
+    Parameters
+    ----------
+    y_true, proba, labels
+        As for :func:`tune_offsets`: the dev rows and the scores the model gives them.
+    sentence_proba : ndarray, optional
+        For a model with an article-context stage, its scores of the same rows taken one by
+        one: that output gets its own temperature (``sentence_temperature``), since the two
+        stages are not equally sharp (the default: 1.16 in articles, 0.93 alone).
 
     Returns
     -------
@@ -154,7 +175,33 @@ def choose_decision(y_true, proba, labels, *, temperature, offsets, min_gain=0.0
     if temperature:
         chosen.update(fit_temperature(y_true, proba, labels))
         proba = with_temperature(proba, chosen["temperature"])
+        if sentence_proba is not None:
+            alone = fit_temperature(y_true, sentence_proba, labels)["temperature"]
+            chosen["sentence_temperature"] = alone
     if offsets:
         # Chosen on the scores the model will give, the temperature applied.
         chosen.update(tune_offsets(y_true, proba, labels, min_gain=min_gain))
     return chosen
+
+
+def _finite(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def decision_problem(decision):
+    """What is wrong with a model's stored ``decision`` (None when it can be applied).
+
+    Metadata is not covered by the model file's checksum: a hand-edited temperature of 0 or
+    -1 would give NaN scores or invert every label, so it is refused on load.
+    """
+    if decision is None:
+        return None
+    if not isinstance(decision, dict):
+        return "'decision' must be an object"
+    for key in ("temperature", "sentence_temperature"):
+        if key in decision and not (_finite(decision[key]) and decision[key] > 0):
+            return f"decision.{key} must be a positive number, got {decision[key]!r}"
+    offsets = decision.get("log_offsets", {})
+    if not (isinstance(offsets, dict) and all(_finite(v) for v in offsets.values())):
+        return "decision.log_offsets must map labels to numbers"
+    return None

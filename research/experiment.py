@@ -269,6 +269,9 @@ def _tune(cfg, estimator, examples):
     mask = np.asarray(examples.splits, dtype=object) == cfg.decision.split
     subset = examples.subset(mask)
     _, proba = _predict(estimator, subset)
+    alone = None
+    if cfg.decision.temperature and hasattr(estimator, "predict_proba_articles"):
+        alone = estimator.predict_proba(subset.texts)  # the context model's other output
     chosen = choose_decision(
         subset.labels,
         proba,
@@ -276,6 +279,7 @@ def _tune(cfg, estimator, examples):
         temperature=cfg.decision.temperature,
         offsets=cfg.decision.tune,
         min_gain=cfg.decision.min_gain,
+        sentence_proba=alone,
     )
     log.info("decision chosen on %s: %s", cfg.decision.split, chosen)
     return {"chosen_on": cfg.decision.split, **chosen}

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from research.data import file_sha256
+from research.decision import decision_problem
 from research.errors import (
     LabelMismatchError,
     ModelFileError,
@@ -215,6 +216,9 @@ def read_metadata(model_dir):
         or meta["model_file"] != MODEL_FILES[meta["serializer"]]
     ):
         raise ModelFormatError(f"{model_dir}: unknown serializer or model file name in metadata")
+    problem = decision_problem(meta.get("decision"))
+    if problem:
+        raise ModelFormatError(f"{model_dir / METADATA}: {problem}; re-export the model")
     return meta
 
 

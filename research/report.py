@@ -192,11 +192,14 @@ def _decision_lines(decision):
     """Model-card lines for what was chosen on the dev split (nothing when nothing was)."""
     lines = []
     if "temperature" in decision:
+        alone = decision.get("sentence_temperature")
         lines.append(
-            f"- scores: tempered by T = {decision['temperature']} "
-            f"(fitted on {decision.get('chosen_on')} by log-loss)"
+            f"- scores: tempered by T = {decision['temperature']}"
+            + (f" in articles, {alone} for sentences alone" if alone is not None else "")
+            + f" (fitted on {decision.get('chosen_on')} by log-loss)"
         )
     offsets = {k: v for k, v in (decision.get("log_offsets") or {}).items() if v}
     if offsets:
-        lines.append(f"- decision offsets (log-probability, chosen on dev): {offsets}")
+        chosen_on = decision.get("chosen_on")
+        lines.append(f"- decision offsets (log-probability, chosen on {chosen_on}): {offsets}")
     return lines

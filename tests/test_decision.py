@@ -1,6 +1,7 @@
 """Decisions chosen on dev only (per-label offsets, a score temperature), stored with the
 model and applied by decide and predict_proba."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -8,7 +9,13 @@ import pytest
 
 from research.api import Model, load_model
 from research.config import load_config
-from research.decision import choose_decision, fit_temperature, tune_offsets, with_temperature
+from research.decision import (
+    choose_decision,
+    decision_problem,
+    fit_temperature,
+    tune_offsets,
+    with_temperature,
+)
 from research.errors import ConfigError
 from research.experiment import run_config
 from tests.conftest import write_config
@@ -152,3 +159,63 @@ def test_temperature_run_stores_it_and_reloads_identical_scores(tmp_path):
     raw = model.estimator.predict_proba(texts)
     expected = with_temperature(raw, meta["decision"]["temperature"])
     np.testing.assert_allclose(model.predict_proba(texts), expected)
+
+
+class _TwoStage:
+    """A stub with an article-context stage: different scores alone and in articles."""
+
+    classes_ = np.array(LABELS)
+
+    def predict_proba(self, texts):
+        return np.array([[0.7, 0.2, 0.1]] * len(texts))
+
+    def predict_proba_articles(self, texts, sizes, breaks=None):
+        return np.array([[0.6, 0.3, 0.1]] * len(texts))
+
+
+def test_each_output_of_a_context_model_gets_its_own_temperature():
+    decision = {"temperature": 2.0, "sentence_temperature": 0.5}
+    model = Model(_TwoStage(), {"labels": LABELS, "decision": decision})
+    alone = model.predict_proba(["x"])
+    inside = model.predict_proba_in_articles(["x"], [1])
+    np.testing.assert_allclose(alone, with_temperature([[0.7, 0.2, 0.1]], 0.5))
+    np.testing.assert_allclose(inside, with_temperature([[0.6, 0.3, 0.1]], 2.0))
+
+
+def test_a_context_run_fits_both_temperatures(tmp_path):
+    from research.experiment import run_experiment
+    from research.models import build_model
+
+    path = write_config(tmp_path, evals='splits = ["test"]\nbootstrap = 20')
+    text = path.read_text().replace(
+        "[data]", '[decision]\ntemperature = true\nsplit = "ood"\n\n[data]'
+    )
+    path.write_text(text)
+    cfg = load_config(path)
+    cfg = dataclasses.replace(
+        cfg, model=dataclasses.replace(cfg.model, name="tfidf_context.v1", params={"n_folds": 2})
+    )
+    assert hasattr(build_model(cfg.model), "predict_proba_articles")
+    run_dir = run_experiment(cfg, 13, output_dir=tmp_path / "runs")
+    decision = json.loads((run_dir / "model" / "metadata.json").read_text())["decision"]
+    assert decision["temperature"] > 0 and decision["sentence_temperature"] > 0
+
+
+@pytest.mark.parametrize(
+    ("decision", "problem"),
+    [
+        ({"temperature": 0}, "positive number"),
+        ({"temperature": float("nan")}, "positive number"),
+        ({"sentence_temperature": True}, "positive number"),
+        ({"temperature": "1.2"}, "positive number"),
+        ({"log_offsets": {"a": None}}, "map labels to numbers"),
+        ([], "must be an object"),
+    ],
+)
+def test_stored_decisions_that_cannot_be_applied_are_named(decision, problem):
+    assert problem in decision_problem(decision)
+
+
+def test_stored_decisions_that_can_be_applied_pass():
+    assert decision_problem({"temperature": 1.2, "log_offsets": {"a": 0.0, "b": -0.5}}) is None
+    assert decision_problem(None) is None

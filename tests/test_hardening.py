@@ -1004,6 +1004,22 @@ MODEL_CASES = [
     ),
     case(
         T,
+        "negative_temperature",
+        "metadata `decision.temperature = -1` (would invert every label)",
+        "exit 2: decision.temperature must be a positive number, got -1; re-export the model",
+        lambda d: edit_metadata(d, decision={"temperature": -1}),
+        "decision.temperature must be a positive number",
+    ),
+    case(
+        T,
+        "text_offsets",
+        'metadata `decision.log_offsets = {"other": "x"}`',
+        "exit 2: decision.log_offsets must map labels to numbers; re-export the model",
+        lambda d: edit_metadata(d, decision={"log_offsets": {"other": "x"}}),
+        "decision.log_offsets must map labels to numbers",
+    ),
+    case(
+        T,
         "newer_format",
         "metadata `format_version = 99`",
         "exit 2: model format version 99 is newer ...; upgrade research",
