@@ -82,7 +82,8 @@ def real_dev(run_dir, offsets=None):
     def with_offsets(model_dir, **kwargs):
         model = load(model_dir, **kwargs)
         if offsets is not None:
-            model.metadata = {**model.metadata, "decision": {"log_offsets": offsets}}
+            decision = {**(model.metadata.get("decision") or {}), "log_offsets": offsets}
+            model.metadata = {**model.metadata, "decision": decision}
         return model
 
     evaluate.load_model = with_offsets
