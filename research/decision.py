@@ -14,6 +14,7 @@ means about 80% correct. :meth:`research.api.Model.predict_proba` applies it whe
 model's metadata has one; a model with an article-context stage has one per output.
 """
 
+import logging
 import math
 
 import numpy as np
@@ -27,6 +28,8 @@ __all__ = [
     "tune_offsets",
     "with_temperature",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Candidate offsets (natural-log units) tried for each label.
 GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
@@ -144,6 +147,13 @@ def fit_temperature(y_true, proba, labels, *, bounds=(0.05, 20.0)):
         options={"xatol": 1e-4},
     )
     temperature = round(float(np.exp(found.x)), 4)
+    if not 0.1 <= temperature <= 10:
+        # A tiny dev split, or one predicted perfectly, drives T towards a search bound.
+        log.warning(
+            "temperature %.4g is extreme (outside 0.1-10): the decision split may be too "
+            "small or too easy to calibrate on",
+            temperature,
+        )
     return {
         "temperature": temperature,
         "log_loss_before": round(_log_loss(truth, proba, 1.0), 6),

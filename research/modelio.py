@@ -30,10 +30,12 @@ __all__ = ["FORMAT_VERSION", "TRUSTED_TYPES", "package_versions", "read_metadata
 
 log = logging.getLogger(__name__)
 
-#: Model directory format. 2: ``metadata["decision"]`` may hold a ``temperature`` that
-#: :meth:`research.api.Model.predict_proba` applies; format 1 files (none) load unchanged.
-#: An older research refuses format 2 rather than give uncalibrated scores.
+#: Newest model directory format. 2: ``metadata["decision"]`` holds temperatures that
+#: :meth:`research.api.Model.predict_proba` applies. A model is written with the lowest
+#: format that describes it: one without temperatures stays format 1, readable by older
+#: research, which refuses format 2 rather than give untempered scores.
 FORMAT_VERSION = 2
+_TEMPERATURES = ("temperature", "sentence_temperature")
 METADATA = "metadata.json"
 MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
 # Types beyond skops' own defaults that our registered models need. Never read from a file.
@@ -150,8 +152,9 @@ def save_model(
         import joblib
 
         joblib.dump(estimator, model_file, compress=3)
+    decision = (extra or {}).get("decision") or {}
     metadata = {
-        "format_version": FORMAT_VERSION,
+        "format_version": 2 if any(k in decision for k in _TEMPERATURES) else 1,
         "serializer": fmt,
         "model_file": model_file.name,
         "sha256": file_sha256(model_file),

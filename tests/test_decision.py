@@ -219,3 +219,26 @@ def test_stored_decisions_that_cannot_be_applied_are_named(decision, problem):
 def test_stored_decisions_that_can_be_applied_pass():
     assert decision_problem({"temperature": 1.2, "log_offsets": {"a": 0.0, "b": -0.5}}) is None
     assert decision_problem(None) is None
+
+
+def test_a_perfect_decision_split_warns_of_an_extreme_temperature(caplog):
+    y = np.array(LABELS * 10)
+    proba = np.eye(3)[[LABELS.index(v) for v in y]] * 0.9 + 0.1 / 3
+    with caplog.at_level("WARNING", logger="research.decision"):
+        fitted = fit_temperature(y, proba, LABELS)
+    assert fitted["temperature"] < 0.1 and "extreme" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("decision", "version"),
+    [(None, 1), ({"log_offsets": {"a": 0.5}}, 1), ({"temperature": 1.2}, 2)],
+)
+def test_a_model_is_written_with_the_lowest_format_that_describes_it(tmp_path, decision, version):
+    from sklearn.dummy import DummyClassifier
+
+    from research.modelio import save_model
+
+    estimator = DummyClassifier().fit([[0]] * 3, LABELS)
+    extra = None if decision is None else {"decision": decision}
+    model_dir = save_model(estimator, tmp_path / "m", model_name="x", extra=extra, fmt="joblib")
+    assert json.loads((model_dir / "metadata.json").read_text())["format_version"] == version
