@@ -32,6 +32,10 @@ real_dev macro-F1 next to that stage's own baseline:
    attack vocabulary and no claim, blame, responsibility or "unclaimed" cue: a named
    attacker inside an attack narrative is attack_report by the contract, and a linear model
    cannot weigh the absence of a cue without such a feature.
+8. ``decision_order``: the contract's decision order as a cascade of binary logistic
+   regressions on the same features (other, then official_denial, attribution and
+   attack_report, each fitted on the rows not taken by an earlier rule; background_context
+   when none fires) instead of one multinomial model.
 
 Each check prints its real_dev figures next to the unchanged default's. Runs go to a
 temporary folder. About a minute on 2 cores.
@@ -284,6 +288,33 @@ def unassigned_check(cfg, seed, sets):
         lexicon._conjunctions = conjunctions
 
 
+#: The contract's decision order; background_context is what no rule takes.
+DECISION_ORDER = ("other", "official_denial", "attribution", "attack_report")
+
+
+def decision_order_check(cfg, seed, sets):
+    """The sentence stage's features, then one binary LR per rule of the decision order."""
+    stage = models.build_model(cfg.model, random_state=seed).sentence_model
+    features, lr = clone(stage.named_steps["features"]), stage.named_steps["clf"]
+    x, y = features.fit_transform(sets["train"][0]), np.asarray(sets["train"][1])
+    rules, open_rows = [], np.ones(len(y), dtype=bool)
+    for label in DECISION_ORDER:
+        rule = clone(lr).fit(x[open_rows], y[open_rows] == label)
+        rules.append((label, rule))
+        open_rows &= y != label
+    scores = {}
+    for name in ("dev", "ood", "real_dev"):
+        texts, labels = sets[name]
+        xs = features.transform(texts)
+        predicted = np.full(len(texts), "background_context", dtype=object)
+        for label, rule in reversed(rules):  # earlier rules overwrite later ones
+            predicted[rule.predict_proba(xs)[:, 1] > 0.5] = label
+        scores[name] = sentence_scores(
+            labels, list(predicted), range(len(labels)), labels=sorted(set(y)), n_bootstrap=0
+        )["macro_f1"]
+    show_stage("decision_order", scores)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=HERE.parent / "configs" / "default.toml")
@@ -318,6 +349,7 @@ def main():
     )
     show_stage("hidden_layer (64)", sentence_stage(cfg, args.seed, sets, clf=network))
     unassigned_check(cfg, args.seed, sets)
+    decision_order_check(cfg, args.seed, sets)
 
 
 if __name__ == "__main__":
