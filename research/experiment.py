@@ -121,7 +121,7 @@ def evaluate_predictions(
     subset, preds, *, n_bootstrap, confidence, seed, segmented=None, proba=None, classes=None
 ):
     """Sentence and article scores for one evaluated split (and ECE when ``proba`` is given)."""
-    from research.metrics import article_scores, expected_calibration_error, sentence_scores
+    from research.metrics import article_scores, calibration_scores, sentence_scores
 
     scores = {
         "sentence": sentence_scores(
@@ -135,7 +135,7 @@ def evaluate_predictions(
         )
     }
     if proba is not None:
-        scores["sentence"]["ece"] = expected_calibration_error(subset.labels, proba, classes)
+        scores["sentence"].update(calibration_scores(subset.labels, proba, classes))
     if subset.articles:
         true_sets, pred_sets = _article_sets(subset, preds)
         if segmented is not None:  # article unit: label sets from segmenting the raw text

@@ -13,7 +13,14 @@ import numpy as np
 
 from research.labels import ARTICLE_LABELS
 
-__all__ = ["article_scores", "expected_calibration_error", "paired_bootstrap", "sentence_scores"]
+__all__ = [
+    "article_scores",
+    "calibration_scores",
+    "expected_calibration_error",
+    "paired_bootstrap",
+    "reliability_table",
+    "sentence_scores",
+]
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +209,20 @@ def paired_bootstrap(y_true, pred_a, pred_b, groups, *, labels, n_bootstrap=1000
     }
 
 
+def _top_label_bins(y_true, proba, classes, n_bins):
+    """Per non-empty bin of top probability: (bin index, count, mean confidence, accuracy)."""
+    proba = np.asarray(proba, dtype=float)
+    confidence = proba.max(axis=1)
+    correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(
+        y_true, dtype=object
+    )
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    return [
+        (int(b), int((bins == b).sum()), confidence[bins == b].mean(), correct[bins == b].mean())
+        for b in np.unique(bins)
+    ]
+
+
 def expected_calibration_error(y_true, proba, classes, n_bins=15):
     """Top-label expected calibration error: how far confidence is from accuracy.
 
@@ -209,16 +230,38 @@ def expected_calibration_error(y_true, proba, classes, n_bins=15):
     the example-weighted mean of ``|accuracy - mean confidence|`` over the bins (0 is
     perfectly calibrated).
     """
-    proba = np.asarray(proba, dtype=float)
     if len(proba) == 0:
         return 0.0
-    confidence = proba.max(axis=1)
-    correct = np.asarray(classes, dtype=object)[proba.argmax(axis=1)] == np.asarray(
-        y_true, dtype=object
-    )
-    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
-    total = 0.0
-    for b in np.unique(bins):
-        inside = bins == b
-        total += inside.sum() * abs(correct[inside].mean() - confidence[inside].mean())
-    return _round(total / len(proba))
+    bins = _top_label_bins(y_true, proba, classes, n_bins)
+    return _round(sum(n * abs(acc - conf) for _, n, conf, acc in bins) / len(proba))
+
+
+def reliability_table(y_true, proba, classes, n_bins=15):
+    """The bins behind :func:`expected_calibration_error`, for a reliability diagram.
+
+    Returns
+    -------
+    list of dict
+        One per non-empty bin: ``low`` and ``high`` (its top-probability range), ``n``,
+        ``confidence`` (mean top probability) and ``accuracy``.
+    """
+    if len(proba) == 0:
+        return []
+    return [
+        {
+            "low": round(b / n_bins, 4),
+            "high": round((b + 1) / n_bins, 4),
+            "n": n,
+            "confidence": _round(conf),
+            "accuracy": _round(acc),
+        }
+        for b, n, conf, acc in _top_label_bins(y_true, proba, classes, n_bins)
+    ]
+
+
+def calibration_scores(y_true, proba, classes):
+    """``ece`` and its ``reliability`` table (:func:`reliability_table`) for one split."""
+    return {
+        "ece": expected_calibration_error(y_true, proba, classes),
+        "reliability": reliability_table(y_true, proba, classes),
+    }

@@ -1,6 +1,11 @@
 import pytest
 
-from research.metrics import article_scores, paired_bootstrap, sentence_scores
+from research.metrics import (
+    article_scores,
+    calibration_scores,
+    paired_bootstrap,
+    sentence_scores,
+)
 
 LABELS = ("a", "b", "c")
 
@@ -63,3 +68,20 @@ def test_paired_bootstrap_prefers_the_better_system():
     assert result["delta"] > 0.5 and result["p_value"] < 0.01
     same = paired_bootstrap(y, good, good, groups, labels=LABELS, n_bootstrap=100)
     assert same["delta"] == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reliability_table_is_the_ece_broken_down(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    classes = ["a", "b", "c"]
+    proba = rng.dirichlet([0.5, 0.5, 0.5], size=400)
+    y = rng.choice(classes, size=400)
+    scores = calibration_scores(y, proba, classes)
+    table = scores["reliability"]
+    assert sum(row["n"] for row in table) == 400
+    assert [row["low"] for row in table] == sorted(row["low"] for row in table)
+    assert all(row["low"] <= row["confidence"] <= row["high"] for row in table)
+    gaps = sum(row["n"] * abs(row["accuracy"] - row["confidence"]) for row in table) / 400
+    assert scores["ece"] == pytest.approx(gaps, abs=1e-3)
