@@ -145,7 +145,7 @@ def article_threshold(run_dir, corpus_path):
     articles = [a for a in read_corpus(corpus_path) if a["split"] == "dev"]
     sizes = [len(a["sentences"]) for a in articles]
     proba = model.predict_proba_in_articles([t for a in articles for t in _sents(a)], sizes)
-    preds = model.decide(proba)
+    preds = model.decide(proba, in_articles=True)
     pairs = [(label, proba[i, model.labels.index(label)]) for i, label in enumerate(preds)]
     ends = np.cumsum(sizes)
     per_article = [pairs[end - size : end] for end, size in zip(ends, sizes, strict=True)]

@@ -131,23 +131,39 @@ class Model:
         """Return the label of each text, as a list of str (see :meth:`decide`)."""
         return self.decide(self.predict_proba(texts))
 
-    def decide(self, proba):
-        """Turn rows of :meth:`predict_proba` into labels.
+    def decide(self, proba, in_articles=False):
+        """Turn rows of probabilities into labels.
 
         The most probable label, after adding the per-label log-probability offsets that
         were chosen on the training corpus's dev split (``metadata["decision"]``, if the
         model has them); without offsets this is the plain argmax.
+
+        Parameters
+        ----------
+        proba : array of shape (n, len(labels))
+        in_articles : bool or array of bool
+            Whether the rows come from :meth:`predict_proba_in_articles` (per row, or for
+            all). A model with an article-context stage has offsets for each output.
         """
         proba = np.asarray(proba, dtype=float)
         if proba.size == 0:
             return []
-        offsets = self._offsets()
-        if offsets is not None:
-            proba = np.log(np.clip(proba, 1e-12, None)) + offsets
+        alone, inside = self._offsets(False), self._offsets(True)
+        if alone is not None or inside is not None:
+            rows = np.broadcast_to(np.asarray(in_articles, dtype=bool), (len(proba),))
+            zero = np.zeros(len(self.labels))
+            table = np.where(rows[:, None], zero if inside is None else inside, zero)
+            if alone is not None:
+                table = np.where(rows[:, None], table, alone)
+            proba = np.log(np.clip(proba, 1e-12, None)) + table
         return [self.labels[j] for j in proba.argmax(axis=1)]
 
-    def _offsets(self):
-        table = (self.metadata.get("decision") or {}).get("log_offsets")
+    def _offsets(self, in_articles):
+        """The offsets of one output; a context model's sentences alone may have their own."""
+        decision = self.metadata.get("decision") or {}
+        table = decision.get("log_offsets")
+        if not in_articles and hasattr(self.estimator, "predict_proba_articles"):
+            table = decision.get("sentence_log_offsets", table)
         if not table:
             return None
         return np.array([float(table.get(label, 0.0)) for label in self.labels])
@@ -180,7 +196,7 @@ class Model:
                 for b in paragraph_breaks(text, pieces)
             ],
         )
-        decided = self.decide(proba)
+        decided = self.decide(proba, in_articles=True)
         results, k = [], 0
         for text, pieces in zip(texts, spans, strict=True):
             sentences = []

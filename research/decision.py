@@ -172,8 +172,9 @@ def choose_decision(
         As for :func:`tune_offsets`: the dev rows and the scores the model gives them.
     sentence_proba : ndarray, optional
         For a model with an article-context stage, its scores of the same rows taken one by
-        one: that output gets its own temperature (``sentence_temperature``), since the two
-        stages are not equally sharp (the default: 1.16 in articles, 0.93 alone).
+        one: that output gets its own temperature (``sentence_temperature``) and offsets
+        (``sentence_log_offsets``), since the two stages are not equally sharp (the
+        default: 1.16 in articles, 0.93 alone).
 
     Returns
     -------
@@ -188,14 +189,23 @@ def choose_decision(
         if sentence_proba is not None:
             alone = fit_temperature(y_true, sentence_proba, labels)["temperature"]
             chosen["sentence_temperature"] = alone
+            sentence_proba = with_temperature(sentence_proba, alone)
     if offsets:
         # Chosen on the scores the model will give, the temperature applied.
         chosen.update(tune_offsets(y_true, proba, labels, min_gain=min_gain))
+        if sentence_proba is not None:  # the other output gets offsets of its own
+            alone = tune_offsets(y_true, sentence_proba, labels, min_gain=min_gain)
+            chosen["sentence_log_offsets"] = alone["log_offsets"]
     return chosen
 
 
 def _finite(value):
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def decision_problem(decision):
@@ -209,9 +219,11 @@ def decision_problem(decision):
     if not isinstance(decision, dict):
         return "'decision' must be an object"
     for key in ("temperature", "sentence_temperature"):
-        if key in decision and not (_finite(decision[key]) and decision[key] > 0):
-            return f"decision.{key} must be a positive number, got {decision[key]!r}"
-    offsets = decision.get("log_offsets", {})
-    if not (isinstance(offsets, dict) and all(_finite(v) for v in offsets.values())):
-        return "decision.log_offsets must map labels to numbers"
+        # The fit searches 0.05-20; far outside, scores underflow to NaN.
+        if key in decision and not (_finite(decision[key]) and 0.01 <= decision[key] <= 100):
+            return f"decision.{key} must be a number from 0.01 to 100, got {decision[key]!r:.40}"
+    for key in ("log_offsets", "sentence_log_offsets"):
+        offsets = decision.get(key, {})
+        if not (isinstance(offsets, dict) and all(_finite(v) for v in offsets.values())):
+            return f"decision.{key} must map labels to numbers"
     return None

@@ -4,6 +4,8 @@ import logging
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from research.api import load_model
 from research.data import file_sha256, read_rows, to_examples
 from research.errors import DataError
@@ -59,8 +61,9 @@ def evaluate_model(
         )
     examples = to_examples(dataset, where=str(data_path))
     proba = model.predict_proba(examples.texts)
-    _in_article_rows(model, dataset, examples, proba)
-    preds = model.decide(proba)
+    in_articles = np.zeros(len(examples), dtype=bool)
+    in_articles[_in_article_rows(model, dataset, examples, proba)] = True
+    preds = model.decide(proba, in_articles)
     segmented = None
     if articles:
         segmented = _score_segmented(model, dataset, examples, articles, preds, proba)
@@ -127,7 +130,8 @@ def evaluate_model(
 
 
 def _in_article_rows(model, dataset, examples, proba):
-    """Re-score rows of ``kind = "article"`` items in their articles (``proba`` in place).
+    """Re-score rows of ``kind = "article"`` items in their articles (``proba`` in place);
+    return their row numbers.
 
     Consecutive rows of one item are one article, in file order; a gap of two or more
     characters between their ``start``/``end`` offsets (a blank line) marks a new paragraph.
@@ -135,7 +139,7 @@ def _in_article_rows(model, dataset, examples, proba):
     """
     columns = set(dataset.column_names)
     if "kind" not in columns or not hasattr(model.estimator, "predict_proba_articles"):
-        return
+        return []
     kinds = dataset["kind"]
     starts = dataset["start"] if "start" in columns else [None] * len(kinds)
     ends = dataset["end"] if "end" in columns else [None] * len(kinds)
@@ -162,6 +166,7 @@ def _in_article_rows(model, dataset, examples, proba):
         proba[index] = model.predict_proba_in_articles(
             [examples.texts[i] for i in index], sizes, breaks
         )
+    return index
 
 
 #: Columns whose values split an evaluation file into reported slices.

@@ -42,13 +42,14 @@ def _counts(examples):
 def _predict(estimator, subset, decision=None):
     """Labels and probabilities of ``subset``; context models read sentences in articles."""
     model = Model(estimator, {"labels": list(estimator.classes_), "decision": decision})
-    if hasattr(estimator, "predict_proba_articles") and len(subset):
+    in_articles = hasattr(estimator, "predict_proba_articles") and len(subset) > 0
+    if in_articles:
         layout = _layout(subset, range(len(subset)))
         sizes = [sum(1 for _ in run) for _, run in itertools.groupby(layout["groups"])]
         proba = model.predict_proba_in_articles(subset.texts, sizes, layout["breaks"])
     else:
         proba = model.predict_proba(subset.texts)
-    return model.decide(proba) if len(subset) else [], proba
+    return model.decide(proba, in_articles) if len(subset) else [], proba
 
 
 def _layout(examples, index):
@@ -270,7 +271,7 @@ def _tune(cfg, estimator, examples):
     subset = examples.subset(mask)
     _, proba = _predict(estimator, subset)
     alone = None
-    if cfg.decision.temperature and hasattr(estimator, "predict_proba_articles"):
+    if hasattr(estimator, "predict_proba_articles"):
         alone = estimator.predict_proba(subset.texts)  # the context model's other output
     chosen = choose_decision(
         subset.labels,

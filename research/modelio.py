@@ -221,7 +221,10 @@ def read_metadata(model_dir):
         raise ModelFormatError(f"{model_dir}: unknown serializer or model file name in metadata")
     problem = decision_problem(meta.get("decision"))
     if problem:
-        raise ModelFormatError(f"{model_dir / METADATA}: {problem}; re-export the model")
+        raise ModelFormatError(
+            f"{model_dir / METADATA}: {problem}; restore the model's metadata.json or train it "
+            "again with `research run`"
+        )
     return meta
 
 

@@ -198,8 +198,9 @@ def _decision_lines(decision):
             + (f" in articles, {alone} for sentences alone" if alone is not None else "")
             + f" (fitted on {decision.get('chosen_on')} by log-loss)"
         )
-    offsets = {k: v for k, v in (decision.get("log_offsets") or {}).items() if v}
-    if offsets:
-        chosen_on = decision.get("chosen_on")
-        lines.append(f"- decision offsets (log-probability, chosen on {chosen_on}): {offsets}")
+    for key, where in (("log_offsets", ""), ("sentence_log_offsets", ", sentences alone")):
+        offsets = {k: v for k, v in (decision.get(key) or {}).items() if v}
+        if offsets:
+            chosen_on = decision.get("chosen_on")
+            lines.append(f"- decision offsets (log-probability{where}, on {chosen_on}): {offsets}")
     return lines

@@ -204,11 +204,14 @@ def test_a_context_run_fits_both_temperatures(tmp_path):
 @pytest.mark.parametrize(
     ("decision", "problem"),
     [
-        ({"temperature": 0}, "positive number"),
-        ({"temperature": float("nan")}, "positive number"),
-        ({"sentence_temperature": True}, "positive number"),
-        ({"temperature": "1.2"}, "positive number"),
+        ({"temperature": 0}, "from 0.01 to 100"),
+        ({"temperature": 5e-324}, "from 0.01 to 100"),
+        ({"temperature": 10**400}, "from 0.01 to 100"),
+        ({"temperature": float("nan")}, "from 0.01 to 100"),
+        ({"sentence_temperature": True}, "from 0.01 to 100"),
+        ({"temperature": "1.2"}, "from 0.01 to 100"),
         ({"log_offsets": {"a": None}}, "map labels to numbers"),
+        ({"sentence_log_offsets": {"a": "x"}}, "map labels to numbers"),
         ([], "must be an object"),
     ],
 )
@@ -242,3 +245,21 @@ def test_a_model_is_written_with_the_lowest_format_that_describes_it(tmp_path, d
     extra = None if decision is None else {"decision": decision}
     model_dir = save_model(estimator, tmp_path / "m", model_name="x", extra=extra, fmt="joblib")
     assert json.loads((model_dir / "metadata.json").read_text())["format_version"] == version
+
+
+def test_each_output_of_a_context_model_gets_its_own_offsets():
+    decision = {"log_offsets": {"c": 2.0}, "sentence_log_offsets": {"b": 2.0}}
+    model = Model(_TwoStage(), {"labels": LABELS, "decision": decision})
+    proba = np.array([[0.5, 0.3, 0.2], [0.5, 0.3, 0.2]])
+    assert model.decide(proba) == ["b", "b"]
+    assert model.decide(proba, in_articles=True) == ["c", "c"]
+    assert model.decide(proba, in_articles=np.array([True, False])) == ["c", "b"]
+    plain = Model(None, {"labels": LABELS, "decision": {"log_offsets": {"c": 2.0}}})
+    assert plain.decide(proba) == plain.decide(proba, in_articles=True) == ["c", "c"]
+
+
+def test_choose_decision_tunes_offsets_for_the_sentence_output_too():
+    y, proba = _skewed()
+    chosen = choose_decision(y, proba, LABELS, temperature=True, offsets=True, sentence_proba=proba)
+    assert set(chosen["sentence_log_offsets"]) == set(LABELS)
+    assert chosen["sentence_log_offsets"]["c"] > 0
