@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 #: Newest model directory format. 2: ``metadata["decision"]`` holds temperatures that
 #: :meth:`research.api.Model.predict_proba` applies. A model is written with the lowest
 #: format that describes it: one without temperatures stays format 1, readable by older
-#: research, which refuses format 2 rather than give untempered scores.
+#: research, which refuses format 2 rather than give untempered scores. A context model's
+#: sentences-alone output reads ``sentence_temperature`` (absent: no temperature there).
 FORMAT_VERSION = 2
 _TEMPERATURES = ("temperature", "sentence_temperature")
 METADATA = "metadata.json"
