@@ -91,17 +91,22 @@ class Model:
         parts = Parallel(n_jobs=jobs)(delayed(self.estimator.predict_proba)(c) for c in chunks)
         return self._calibrated(np.vstack(parts), in_articles=False)
 
-    def _calibrated(self, proba, in_articles):
-        """``proba`` with the dev-fitted temperature of its path applied (as is without one).
+    def _stored(self, key, in_articles):
+        """The dev-chosen ``key`` of ``metadata["decision"]`` for one output, or None.
 
         A model with an article-context stage has two outputs, sentences one by one and
-        sentences in articles, each with its own temperature fitted on its own dev scores.
+        sentences in articles; the first reads ``sentence_<key>``. Older models have no
+        ``sentence_log_offsets`` and apply their ``log_offsets`` to both outputs.
         """
         decision = self.metadata.get("decision") or {}
-        key = "temperature"
-        if not in_articles and hasattr(self.estimator, "predict_proba_articles"):
-            key = "sentence_temperature"
-        temperature = decision.get(key)
+        if in_articles or not hasattr(self.estimator, "predict_proba_articles"):
+            return decision.get(key)
+        fallback = decision.get(key) if key == "log_offsets" else None
+        return decision.get(f"sentence_{key}", fallback)
+
+    def _calibrated(self, proba, in_articles):
+        """``proba`` with the dev-fitted temperature of its output applied (as is without)."""
+        temperature = self._stored("temperature", in_articles)
         return proba if temperature is None else with_temperature(proba, float(temperature))
 
     def predict_proba_in_articles(self, texts, sizes, breaks=None):
@@ -148,24 +153,15 @@ class Model:
         proba = np.asarray(proba, dtype=float)
         if proba.size == 0:
             return []
-        alone, inside = self._offsets(False), self._offsets(True)
-        if alone is not None or inside is not None:
-            rows = np.broadcast_to(np.asarray(in_articles, dtype=bool), (len(proba),))
-            zero = np.zeros(len(self.labels))
-            table = np.where(rows[:, None], zero if inside is None else inside, zero)
-            if alone is not None:
-                table = np.where(rows[:, None], table, alone)
-            proba = np.log(np.clip(proba, 1e-12, None)) + table
-        return [self.labels[j] for j in proba.argmax(axis=1)]
+        rows = np.broadcast_to(np.asarray(in_articles, dtype=bool), (len(proba),))
+        offsets = np.where(rows[:, None], self._offsets(True), self._offsets(False))
+        # Zero offsets leave the plain argmax: the logarithm keeps the order.
+        scores = np.log(np.clip(proba, 1e-12, None)) + offsets
+        return [self.labels[j] for j in scores.argmax(axis=1)]
 
     def _offsets(self, in_articles):
-        """The offsets of one output; a context model's sentences alone may have their own."""
-        decision = self.metadata.get("decision") or {}
-        table = decision.get("log_offsets")
-        if not in_articles and hasattr(self.estimator, "predict_proba_articles"):
-            table = decision.get("sentence_log_offsets", table)
-        if not table:
-            return None
+        """The log-probability offsets of one output, zeros when it has none."""
+        table = self._stored("log_offsets", in_articles) or {}
         return np.array([float(table.get(label, 0.0)) for label in self.labels])
 
     def label_article(self, text):

@@ -22,6 +22,8 @@ from scipy.optimize import minimize_scalar
 
 __all__ = [
     "GRID",
+    "OFFSETS",
+    "TEMPERATURES",
     "choose_decision",
     "decision_problem",
     "fit_temperature",
@@ -30,6 +32,11 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Keys of a model's stored decision: one per output of a model with an article-context stage
+#: (in articles, then sentences alone); models without one use the first.
+TEMPERATURES = ("temperature", "sentence_temperature")
+OFFSETS = ("log_offsets", "sentence_log_offsets")
 
 #: Candidate offsets (natural-log units) tried for each label.
 GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
@@ -218,11 +225,11 @@ def decision_problem(decision):
         return None
     if not isinstance(decision, dict):
         return "'decision' must be an object"
-    for key in ("temperature", "sentence_temperature"):
+    for key in TEMPERATURES:
         # The fit searches 0.05-20; far outside, scores underflow to NaN.
         if key in decision and not (_finite(decision[key]) and 0.01 <= decision[key] <= 100):
             return f"decision.{key} must be a number from 0.01 to 100, got {decision[key]!r:.40}"
-    for key in ("log_offsets", "sentence_log_offsets"):
+    for key in OFFSETS:
         offsets = decision.get(key, {})
         if not (isinstance(offsets, dict) and all(_finite(v) for v in offsets.values())):
             return f"decision.{key} must map labels to numbers"

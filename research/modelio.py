@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from research.data import file_sha256
-from research.decision import decision_problem
+from research.decision import TEMPERATURES, decision_problem
 from research.errors import (
     LabelMismatchError,
     ModelFileError,
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 #: research, which refuses format 2 rather than give untempered scores. A context model's
 #: sentences-alone output reads ``sentence_temperature`` (absent: no temperature there).
 FORMAT_VERSION = 2
-_TEMPERATURES = ("temperature", "sentence_temperature")
 METADATA = "metadata.json"
 MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
 # Types beyond skops' own defaults that our registered models need. Never read from a file.
@@ -155,7 +154,7 @@ def save_model(
         joblib.dump(estimator, model_file, compress=3)
     decision = (extra or {}).get("decision") or {}
     metadata = {
-        "format_version": 2 if any(k in decision for k in _TEMPERATURES) else 1,
+        "format_version": 2 if any(k in decision for k in TEMPERATURES) else 1,
         "serializer": fmt,
         "model_file": model_file.name,
         "sha256": file_sha256(model_file),

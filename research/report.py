@@ -5,6 +5,7 @@ import csv
 import json
 from pathlib import Path
 
+from research.decision import OFFSETS
 from research.runs import write_json
 
 __all__ = ["metrics_rows", "model_card", "write_confusion_png", "write_metrics", "write_outputs"]
@@ -198,7 +199,7 @@ def _decision_lines(decision):
             + (f" in articles, {alone} for sentences alone" if alone is not None else "")
             + f" (fitted on {decision.get('chosen_on')} by log-loss)"
         )
-    for key, where in (("log_offsets", ""), ("sentence_log_offsets", ", sentences alone")):
+    for key, where in zip(OFFSETS, ("", ", sentences alone"), strict=True):
         offsets = {k: v for k, v in (decision.get(key) or {}).items() if v}
         if offsets:
             chosen_on = decision.get("chosen_on")
