@@ -62,6 +62,7 @@ from research import load_model, segment
 from research.config import load_config
 from research.corpus import read_corpus
 from research.data import load_examples
+from research.decision import OFFSETS
 from research.experiment import run_experiment
 from research.lexicon import LEXICON_V2, CueAnalyzer
 from research.metrics import article_scores, sentence_scores
@@ -80,13 +81,14 @@ def real_news_texts():
 
 
 def real_dev(run_dir, offsets=None):
-    """real_dev scores of the run's model, with optional log-probability offsets."""
+    """real_dev scores of the run's model, with optional log-probability offsets (applied to
+    both outputs of a context model: sentences in articles and sentences alone)."""
     load = evaluate.load_model
 
     def with_offsets(model_dir, **kwargs):
         model = load(model_dir, **kwargs)
         if offsets is not None:
-            decision = {**(model.metadata.get("decision") or {}), "log_offsets": offsets}
+            decision = {**(model.metadata.get("decision") or {}), **dict.fromkeys(OFFSETS, offsets)}
             model.metadata = {**model.metadata, "decision": decision}
         return model
 
