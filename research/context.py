@@ -178,16 +178,17 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         groups = list(range(len(X))) if groups is None else list(groups)
         sizes = _sizes(groups)
         breaks = _default_breaks(sizes) if breaks is None else list(breaks)
-        head, make_final = self._split_model()
+        head, final_for, join = self._split_model()
         # Unsupervised feature steps (vocabulary, idf) are fitted once on all sentences; only
         # the classifier is refitted per fold. No label crosses folds, and it is 3x faster.
         rows = head.fit_transform(X) if head is not None else X
+        final = final_for(head)
         folds = list(GroupKFold(n_splits=self.n_folds).split(X, y, groups))
         fitted = [
-            _fit_final(self._final(), rows, y, train)
+            _fit_final(final, rows, y, train)
             for train in [np.arange(len(X)), *(train for train, _ in folds)]
         ]
-        self.sentence_model_ = make_final(head, fitted[0])
+        self.sentence_model_ = join(head, fitted[0])
         self.classes_ = self.sentence_model_.classes_
         oof = np.zeros((len(X), len(self.classes_)))
         for fold, (_, test) in zip(fitted[1:], folds, strict=True):
@@ -198,19 +199,23 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _split_model(self):
-        """(unfitted feature steps or None, function joining fitted parts into one model)."""
-        model = self.sentence_model
-        if isinstance(model, Pipeline) and len(model.steps) > 1:
-            head = clone(Pipeline(model.steps[:-1]))
-            name = model.steps[-1][0]
-            return head, lambda h, clf: Pipeline([*h.steps, (name, clf)])
-        return None, lambda h, clf: clf
+        """(unfitted feature steps or None, function giving the classifier to refit per fold
+        from the fitted steps, function joining fitted steps and classifier into one model).
 
-    def _final(self):
+        A sentence model may say how it splits through a ``split_stages()`` method returning
+        those three (:class:`research.word_vectors.WordVectorSmoothedClassifier` does).
+        """
         model = self.sentence_model
+        if hasattr(model, "split_stages"):
+            return model.split_stages()
         if isinstance(model, Pipeline) and len(model.steps) > 1:
-            return model.steps[-1][1]
-        return model
+            name, last = model.steps[-1]
+            return (
+                clone(Pipeline(model.steps[:-1])),
+                lambda head: last,
+                lambda head, clf: Pipeline([*head.steps, (name, clf)]),
+            )
+        return None, lambda head: model, lambda head, clf: clf
 
     def predict_proba(self, X):
         """Probabilities of sentences taken one by one (the sentence model)."""
