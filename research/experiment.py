@@ -16,10 +16,11 @@ from research.config import load_config
 from research.context import paragraph_breaks
 from research.data import load_examples
 from research.decision import choose_decision
+from research.encoder import encoder_versions
 from research.errors import ConfigError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
-from research.models import STREAMING, build_model
+from research.models import NEEDS_ENCODER, STREAMING, build_model
 from research.report import write_outputs
 from research.runs import RunDir, git_state, new_run_id
 from research.selection import add_extra_train, check_against_data, eval_sets
@@ -29,6 +30,11 @@ from research.stream import list_batches, partial_fit_stream
 __all__ = ["evaluate_predictions", "run_config", "run_experiment"]
 
 log = logging.getLogger(__name__)
+
+
+def _encoder_versions(cfg):
+    """The encoder stack's versions, for models that need it (they shape the fitted model)."""
+    return encoder_versions() if cfg.model.name in NEEDS_ENCODER else {}
 
 
 def _counts(examples):
@@ -168,7 +174,7 @@ def run_experiment(cfg, seed, *, command=(), config_text="", output_dir=None, ex
         "config_name": cfg.name,
         "seed": seed,
         "git": git_state(Path(cfg.source).resolve().parent),
-        "versions": package_versions(),
+        "versions": {**package_versions(), **_encoder_versions(cfg)},
         "data": {
             "path": cfg.data.path,
             "hub_id": cfg.data.hub_id,

