@@ -15,7 +15,7 @@ from research.linear_models import (
     _newton_logreg,
     tfidf_logreg_v3,
 )
-from research.word_vectors import WordVectorSmoothedClassifier
+from research.word_vectors import WordVectorSmoothedClassifier, check_vector_params
 
 
 def minilm_logreg_v1(
@@ -126,6 +126,7 @@ def tfidf_vectors_context_v1(
     encoder extra; the fitted sentence stage is TF-IDF + LR and predicts as fast as
     tfidf_context.v1's. configs/tfidf_vectors_context.toml sets the point chosen on dev
     (256 axes, scale 0.5, C = 8)."""
+    check_vector_params(dims, scale)
     stock = tfidf_logreg_v3(
         word_ngrams=word_ngrams,
         min_df=min_df,

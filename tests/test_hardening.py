@@ -415,6 +415,22 @@ CONFIG_CASES = [
         {"top": '[decision]\ntemperature = true\nsplit = "test"'},
         "'decision.split' must not be an evaluated split",
     ),
+    case(
+        T,
+        "word_vector_dims_zero",
+        "`tfidf_vectors_context.v1` with `dims = 0`",
+        "exit 2: model.params.dims must be an integer in 1-1024, got 0",
+        {"model": "tfidf_vectors_context.v1", "params": "dims = 0"},
+        "model.params.dims must be an integer in 1-1024",
+    ),
+    case(
+        T,
+        "word_vector_scale_negative",
+        "`tfidf_vectors_context.v1` with `scale = -1.0`",
+        "exit 2: model.params.scale must be a number >= 0, got -1.0",
+        {"model": "tfidf_vectors_context.v1", "params": "scale = -1.0"},
+        "model.params.scale must be a number >= 0",
+    ),
 ]
 
 

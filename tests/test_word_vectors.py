@@ -192,7 +192,7 @@ def test_bad_dims_or_scale_is_a_config_error(fake_encoder, dims, scale):
     model = WordVectorSmoothedClassifier(
         stock.named_steps["features"], stock.named_steps["clf"], dims=dims, scale=scale
     )
-    with pytest.raises(ConfigError, match="word vectors"):
+    with pytest.raises(ConfigError, match="model.params"):
         model.fit(TEXTS, LABELS)
 
 
