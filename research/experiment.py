@@ -11,21 +11,18 @@ from pathlib import Path
 import numpy as np
 
 from research.api import Model
-from research.augment import augment_rows
 from research.config import load_config
-from research.context import paragraph_breaks
 from research.data import load_examples
 from research.decision import choose_decision
 from research.encoder import encoder_versions
-from research.errors import ConfigError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
-from research.models import NEEDS_ENCODER, STREAMING, build_model
+from research.models import NEEDS_ENCODER
 from research.report import write_outputs
 from research.runs import RunDir, git_state, new_run_id
 from research.selection import add_extra_train, check_against_data, eval_sets
 from research.splits import assign_splits
-from research.stream import list_batches, partial_fit_stream
+from research.training import article_layout, fit_model
 
 __all__ = ["evaluate_predictions", "run_config", "run_experiment"]
 
@@ -50,66 +47,12 @@ def _predict(estimator, subset, decision=None):
     model = Model(estimator, {"labels": list(estimator.classes_), "decision": decision})
     in_articles = hasattr(estimator, "predict_proba_articles") and len(subset) > 0
     if in_articles:
-        layout = _layout(subset, range(len(subset)))
+        layout = article_layout(subset, range(len(subset)))
         sizes = [sum(1 for _ in run) for _, run in itertools.groupby(layout["groups"])]
         proba = model.predict_proba_in_articles(subset.texts, sizes, layout["breaks"])
     else:
         proba = model.predict_proba(subset.texts)
     return model.decide(proba, in_articles) if len(subset) else [], proba
-
-
-def _layout(examples, index):
-    """Article ids and line-start flags of the examples at ``index`` (context models)."""
-    groups = [examples.groups[i] for i in index]
-    starts = {}
-    for group, article in examples.articles.items():
-        if article.get("spans"):
-            starts[group] = paragraph_breaks(article["text"], article["spans"])
-    position, breaks = {}, []
-    for group in groups:
-        k = position.get(group, 0)
-        position[group] = k + 1
-        flags = starts.get(group)
-        breaks.append(flags[k] if flags is not None and k < len(flags) else k == 0)
-    return {"groups": groups, "breaks": breaks}
-
-
-def _training_rows(cfg, seed, examples, index, context):
-    """Texts, labels and (context models) article layout of the rows at ``index``, plus the
-    ``data.augment`` copies of them, each copy an article of its own; and the copy counts."""
-    texts = [examples.texts[i] for i in index]
-    labels = [examples.labels[i] for i in index]
-    params = _layout(examples, index) if context else {}
-    if not cfg.data.augment:
-        return texts, labels, params, {}
-    rows, counts = augment_rows(texts, labels, cfg.data.augment, seed)
-    log.info("augmented training rows: %s", counts)
-    texts += [text for text, _ in rows]
-    labels += [label for _, label in rows]
-    if context:
-        params["groups"] += [f"augment:{k}" for k in range(len(rows))]
-        params["breaks"] += [True] * len(rows)
-    return texts, labels, params, counts
-
-
-def _fit(cfg, seed, examples, index, augmented=None):
-    """Fit a new model on the rows at ``index``; copy counts go into ``augmented``."""
-    estimator = build_model(cfg.model, random_state=seed)
-    context = hasattr(estimator, "predict_proba_articles")
-    texts, labels, params, counts = _training_rows(cfg, seed, examples, index, context)
-    if augmented is not None:
-        augmented.update(counts)
-    try:
-        if cfg.model.name in STREAMING:
-            batches = list_batches(texts, labels, cfg.train.batch_size, seed)
-            return partial_fit_stream(estimator, batches, sorted(set(labels)), cfg.train.epochs)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*max_iter.*")  # reported via n_iter_
-            return estimator.fit(texts, labels, **params)
-    except ValueError as exc:  # scikit-learn's parameter and data validation
-        raise ConfigError(
-            f"{cfg.source}: model {cfg.model.name} cannot be fitted: {str(exc).splitlines()[0]}"
-        ) from None
 
 
 def _article_sets(subset, preds):
@@ -224,7 +167,7 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         if estimator is None or cfg.eval.strategy == "group_kfold":
             t = time.perf_counter()
             log.info("training %s on %d examples", cfg.model.name, int(train.sum()))
-            estimator = _fit(cfg, seed, examples, np.flatnonzero(train), augmented)
+            estimator = fit_model(cfg, seed, examples, np.flatnonzero(train), augmented)
             decision = _tune(cfg, estimator, examples)
             timings["fit"] += time.perf_counter() - t
         t = time.perf_counter()
@@ -255,7 +198,7 @@ def _train_and_score(cfg, seed, examples, folds, timings):
         metrics["cv"] = _score_split(cfg, seed, None, pooled, [cv_preds[j] for j in index])
         t = time.perf_counter()
         pool = np.isin(np.arange(len(examples)), index)
-        estimator = _fit(cfg, seed, examples, np.flatnonzero(pool), augmented)
+        estimator = fit_model(cfg, seed, examples, np.flatnonzero(pool), augmented)
         decision = _tune(cfg, estimator, examples)
         timings["fit"] += time.perf_counter() - t
     headline = next(iter(metrics))
