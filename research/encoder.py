@@ -10,6 +10,7 @@ name, and the weights are read from the installed package when first needed.
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -69,6 +70,16 @@ def _encoder(name):
     if name not in _LOADED:
         _LOADED[name] = encoder_package(name).load_model(device="cpu")
     return _LOADED[name]
+
+
+def _replace_atomically(path, save):
+    """Write ``path`` through ``save(file)`` into a unique temporary file beside it, then rename
+    it over ``path``: readers never see half a file, and concurrent writers (processes or the
+    threads of one) never share a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=path.suffix, delete=False) as part:
+        save(part)
+    Path(part.name).replace(path)
 
 
 def _cache_file(name):
@@ -134,10 +145,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
     def _write_cache(self, stored):
-        path = _cache_file(self.encoder)
-        path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(stored))
         vectors = np.vstack(list(stored.values()))
-        partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(partial, keys=keys, vectors=vectors)
-        partial.replace(path)  # atomic: concurrent runs never read half a file
+        save = functools.partial(np.savez, keys=keys, vectors=vectors)
+        _replace_atomically(_cache_file(self.encoder), save)

