@@ -3,8 +3,9 @@
 READS ../shared (an experiment, not the default). ``labels_*.jsonl`` hold item ids,
 character offsets and labels only; this script reads the text from ../shared/corpora,
 checks every row (the item exists, is not held out, the offsets fall inside its text, the
-label is one of the five) and writes experiments/cache/real_annotated.jsonl, the rows that
-experiments/real_annotated/real_context.toml adds to training. It also prints the blind
+label is one of the five) and writes experiments/cache/real_annotated.jsonl in the fields of
+real_dev: the rows that experiments/real_annotated/real_context.toml adds to training, and
+the second real-news set that ``score.py`` scores models on. It also prints the blind
 second readings' agreement (``second_K.jsonl`` reads rows of batch K + 1).
 
     python experiments/real_annotated/build.py
@@ -70,9 +71,11 @@ def main():
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as handle:
         for row in first:
-            text = texts[row["item"]][row["start"] : row["end"]]
-            out = {"id": row["sid"], "group": row["item"], "text": text, "label": row["label"]}
-            handle.write(json.dumps(dict(out, source=row["source"]), ensure_ascii=False) + "\n")
+            # real_dev's fields: the file trains (sid and item are read as id and group)
+            # and is scored by research evaluate --articles (kind, start, end)
+            out = {key: row[key] for key in ("sid", "item", "source", "kind", "start", "end")}
+            out["text"] = texts[row["item"]][row["start"] : row["end"]]
+            handle.write(json.dumps(dict(out, label=row["label"]), ensure_ascii=False) + "\n")
     print(f"{len(first)} rows -> {OUT}")
     print("labels:", dict(Counter(row["label"] for row in first).most_common()))
     print(_agreement(first))
