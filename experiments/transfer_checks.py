@@ -16,7 +16,8 @@
 
 The others act on the sentence stage alone (the default's ``sentence_model``, no augmentation,
 every real_dev row scored on its own) and print corpus dev, held-out regions (ood) and
-real_dev macro-F1 next to that stage's own baseline:
+real_dev macro-F1 next to that stage's own baseline, and ``real_annotated``, the 1,859
+real-news sentences labelled in experiments/real_annotated/, when build.py has made them:
 
 4. ``mask_names``: capitalised word runs inside a sentence that hold no lexicon word become
    one placeholder in training and prediction, so no weight goes to the corpus's own place
@@ -79,6 +80,8 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 CORPORA = sorted((SHARED / "corpora").glob("*.jsonl"))
 REAL_DEV = SHARED / "eval" / "real_dev.jsonl"
+# the real news labelled here (experiments/real_annotated/build.py makes it); optional
+REAL_ANNOTATED = HERE / "cache" / "real_annotated.jsonl"
 
 
 def real_news_texts():
@@ -220,20 +223,23 @@ def _unchanged(text):
 
 
 def sentence_sets(cfg):
-    """(texts, labels) of the corpus train, dev and ood splits and of every real_dev row."""
+    """(texts, labels) of the corpus train, dev and ood splits, of every real_dev row and, when
+    it has been built, of every row of the real news labelled here (``real_annotated``)."""
     examples, _ = load_examples(cfg.data)
     splits = np.asarray(examples.splits, dtype=object)
     sets = {}
     for name in ("train", "dev", "ood"):
         subset = examples.subset(splits == name)
         sets[name] = (subset.texts, subset.labels)
-    rows = [json.loads(line) for line in REAL_DEV.open(encoding="utf-8")]
-    sets["real_dev"] = ([r["text"] for r in rows], [r["label"] for r in rows])
+    for name, path in (("real_dev", REAL_DEV), ("real_annotated", REAL_ANNOTATED)):
+        if path.is_file():
+            rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+            sets[name] = ([r["text"] for r in rows], [r["label"] for r in rows])
     return sets
 
 
 def sentence_stage(cfg, seed, sets, prepare=_unchanged, sample_weight=None, clf=None, wrap=None):
-    """Macro-F1 on dev, ood and real_dev of the default's sentence stage fitted on train
+    """Macro-F1 on every set but train of the default's sentence stage fitted on train
     (``clf``, if given, replaces its logistic regression; ``wrap`` maps its features and
     classifier to the estimator fitted instead)."""
     model = clone(models.build_model(cfg.model, random_state=seed).sentence_model)
@@ -245,7 +251,7 @@ def sentence_stage(cfg, seed, sets, prepare=_unchanged, sample_weight=None, clf=
     fit_params = {} if sample_weight is None else {"clf__sample_weight": sample_weight}
     model.fit([prepare(t) for t in texts], labels, **fit_params)
     scores = {}
-    for name in ("dev", "ood", "real_dev"):
+    for name in [name for name in sets if name != "train"]:
         texts, labels = sets[name]
         predicted = model.predict([prepare(t) for t in texts])
         scores[name] = sentence_scores(
@@ -315,7 +321,7 @@ def decision_order_check(cfg, seed, sets):
         rules.append((label, rule))
         open_rows &= y != label
     scores = {}
-    for name in ("dev", "ood", "real_dev"):
+    for name in [name for name in sets if name != "train"]:
         texts, labels = sets[name]
         xs = features.transform(texts)
         predicted = np.full(len(texts), "background_context", dtype=object)
