@@ -2,11 +2,12 @@
 
 READS ../shared (an experiment, not the default). ``labels_*.jsonl`` hold item ids,
 character offsets and labels only; this script reads the text from ../shared/corpora,
-checks every row (the item exists, is not held out, the offsets fall inside its text, the
-label is one of the five) and writes experiments/cache/real_annotated.jsonl in the fields of
-real_dev: the rows that experiments/real_annotated/real_context.toml adds to training, and
-the second real-news set that ``score.py`` scores models on. It also prints the blind
-second readings' agreement (``second_K.jsonl`` reads rows of batch K + 1).
+checks every row (the item is one sample.py could draw: in the corpora, not held out, not
+a marked duplicate; the offsets fall inside its text; the label is one of the five) and
+writes experiments/cache/real_annotated.jsonl in the fields of real_dev: the rows that
+experiments/real_annotated/real_context.toml adds to training, and the second real-news
+set that ``score.py`` scores models on. It also prints the blind second readings'
+agreement (``second_K.jsonl`` reads rows of batch K + 1).
 
     python experiments/real_annotated/build.py
 """
@@ -34,14 +35,12 @@ def _read(pattern):
     return rows
 
 
-def _problem(row, texts, held_out):
+def _problem(row, texts):
     if row["label"] not in SENTENCE_LABELS:
         return f"label {row['label']!r}"
-    if row["item"] in held_out:
-        return "item is held out"
     text = texts.get(row["item"])
     if text is None:
-        return "item not in the corpora"
+        return "item held out, marked a duplicate, or not in the corpora"
     if not 0 <= row["start"] < row["end"] <= len(text):
         return "offsets outside the text"
     return None
@@ -58,12 +57,13 @@ def _agreement(first):
 
 
 def main():
-    holdout = SHARED / "eval" / "holdout_ids.txt"
-    held_out = set(holdout.read_text(encoding="utf-8").split())
+    # the records sample.py could draw: hold-out ids and marked duplicates left out
     paths = sorted((SHARED / "corpora").glob("*.jsonl"))
-    texts = {record["id"]: record["text"] for _, record in unlabelled_records(paths)}
+    holdout = SHARED / "eval" / "holdout_ids.txt"
+    records = unlabelled_records(paths, exclude_ids=holdout)
+    texts = {record["id"]: record["text"] for _, record in records}
     first = _read("labels_*.jsonl")
-    problems = [(r["file"], r["sid"], p) for r in first if (p := _problem(r, texts, held_out))]
+    problems = [(r["file"], r["sid"], p) for r in first if (p := _problem(r, texts))]
     if problems:
         for file, sid, problem in problems[:20]:
             print(f"{file}: {sid}: {problem}", file=sys.stderr)
