@@ -161,7 +161,7 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         self.context_model = context_model
         self.n_folds = n_folds
 
-    def fit(self, X, y, groups=None, breaks=None):
+    def fit(self, X, y, groups=None, breaks=None, sample_weight=None):
         """Fit both stages.
 
         Parameters
@@ -173,8 +173,12 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
             Article id of each sentence; without it every sentence is its own article.
         breaks : sequence of bool, optional
             Whether each sentence starts a line; without it only article starts do.
+        sample_weight : array-like of shape (n_sentences,), optional
+            Weight of each sentence in both stages' classifiers (the feature steps are
+            unsupervised and see every sentence once); without it every weight is 1.
         """
         X, y = list(X), np.asarray(y, dtype=object)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         groups = list(range(len(X))) if groups is None else list(groups)
         sizes = _sizes(groups)
         breaks = _default_breaks(sizes) if breaks is None else list(breaks)
@@ -185,7 +189,7 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         final = final_for(head)
         folds = list(GroupKFold(n_splits=self.n_folds).split(X, y, groups))
         fitted = [
-            _fit_final(final, rows, y, train)
+            _fit_final(final, rows, y, train, weights)
             for train in [np.arange(len(X)), *(train for train, _ in folds)]
         ]
         self.sentence_model_ = join(head, fitted[0])
@@ -195,7 +199,8 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
             columns = np.searchsorted(self.classes_, fold.classes_)
             oof[np.ix_(test, columns)] = fold.predict_proba(_take(rows, test))
         features = context_features(oof, sizes, X, breaks)
-        self.context_model_ = clone(self.context_model).fit(features, y)
+        weighted = _weight_params(self.context_model, weights)
+        self.context_model_ = clone(self.context_model).fit(features, y, **weighted)
         return self
 
     def _split_model(self):
@@ -242,8 +247,19 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         return self.context_model_.predict_proba(features)
 
 
-def _fit_final(model, rows, y, index):
-    return clone(model).fit(_take(rows, index), y[index])
+def _fit_final(model, rows, y, index, weights=None):
+    weighted = _weight_params(model, None if weights is None else weights[index])
+    return clone(model).fit(_take(rows, index), y[index], **weighted)
+
+
+def _weight_params(model, weights):
+    """Fit keyword arguments passing ``weights`` to ``model``'s classifier (a pipeline's last
+    step takes them by its step name); none without weights."""
+    if weights is None:
+        return {}
+    if isinstance(model, Pipeline):
+        return {f"{model.steps[-1][0]}__sample_weight": weights}
+    return {"sample_weight": weights}
 
 
 def _take(rows, index):

@@ -90,6 +90,33 @@ def test_plain_estimators_fit_without_a_pipeline():
     assert model.fit(texts, labels).predict(texts[:2]).shape == (2,)
 
 
+def _plain_context():
+    from sklearn.linear_model import LogisticRegression
+
+    sentence = tfidf_logreg_v3(min_df=1)
+    return ArticleContextClassifier(sentence, LogisticRegression(max_iter=500), n_folds=3)
+
+
+def _pipeline_context():
+    return tfidf_context_v1(min_df=1, n_folds=3, random_state=0)
+
+
+@pytest.mark.parametrize("build", [_pipeline_context, _plain_context])
+def test_sample_weight_reaches_both_stages(build):
+    texts, labels, groups, breaks = _flat(ARTICLES)
+    sizes = [groups.count(g) for g in dict.fromkeys(groups)]
+    layout = {"groups": groups, "breaks": breaks}
+    unweighted = build().fit(texts, labels, **layout)
+    ones = build().fit(texts, labels, **layout, sample_weight=np.ones(len(texts)))
+    uneven = np.where(np.asarray(labels) == "background_context", 5.0, 1.0)
+    weighted = build().fit(texts, labels, **layout, sample_weight=uneven)
+    for stage in ("predict_proba", "predict_proba_articles"):
+        args = (texts, sizes) if stage == "predict_proba_articles" else (texts,)
+        base = getattr(unweighted, stage)(*args)
+        np.testing.assert_allclose(getattr(ones, stage)(*args), base)
+        assert not np.allclose(getattr(weighted, stage)(*args), base)
+
+
 def test_context_run_saves_reloads_and_predicts_identically(tmp_path):
     run_dir = run_config(
         write_config(tmp_path, model="tfidf_context.v1", params="min_df = 1\nn_folds = 3")
