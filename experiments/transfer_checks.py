@@ -13,37 +13,41 @@
 3. ``em_priors``: estimate the label priors of the unlabelled real news by EM on the
    model's posteriors (Saerens et al., 2002) and shift the decision by their log ratio to
    the training prior (uniform under class balancing).
+4. ``importance_whole``: check 6's weights at alpha 0.5 in the whole default (augmentation,
+   context stage and temperature as configured), computed for each of its training rows
+   (augmented copies included) and passed to both stages as ``sample_weight``; corpus
+   test and ood, real_dev and (when built) real_annotated macro-F1 against the default's.
 
 The others act on the sentence stage alone (the default's ``sentence_model``, no augmentation,
 every real_dev row scored on its own) and print corpus dev, held-out regions (ood) and
 real_dev macro-F1 next to that stage's own baseline, and ``real_annotated``, the 1,859
 real-news sentences labelled in experiments/real_annotated/, when build.py has made them:
 
-4. ``mask_names``: capitalised word runs inside a sentence that hold no lexicon word become
+5. ``mask_names``: capitalised word runs inside a sentence that hold no lexicon word become
    one placeholder in training and prediction, so no weight goes to the corpus's own place
    and person names (the ood split, with its unseen regions, is the in-corpus test of this).
-5. ``importance``: covariate-shift weights. A domain classifier (the same features, 3-fold
+6. ``importance``: covariate-shift weights. A domain classifier (the same features, 3-fold
    out-of-fold) separates corpus train sentences from unlabelled real-news sentences; each
    training sentence is weighted by its odds of being real news (clipped to [0.1, 10],
    raised to ``alpha`` in 0.5 and 1, mean 1), as in Shimodaira (2000).
-6. ``hidden_layer``: the same features into a one-hidden-layer network (64 units, early
+7. ``hidden_layer``: the same features into a one-hidden-layer network (64 units, early
    stopping on 10% of train) instead of logistic regression: whether a non-linear sentence
    stage generalises further (a low-rank layer shares weights between related n-grams).
-7. ``unassigned``: one more cue conjunction, ``__x_attack_unassigned``, for a sentence with
+8. ``unassigned``: one more cue conjunction, ``__x_attack_unassigned``, for a sentence with
    attack vocabulary and no claim, blame, responsibility or "unclaimed" cue: a named
    attacker inside an attack narrative is attack_report by the contract, and a linear model
    cannot weigh the absence of a cue without such a feature.
-8. ``decision_order``: the contract's decision order as a cascade of binary logistic
+9. ``decision_order``: the contract's decision order as a cascade of binary logistic
    regressions on the same features (other, then official_denial, attribution and
    attack_report, each fitted on the rows not taken by an earlier rule; background_context
    when none fires) instead of one multinomial model.
-9. ``word_vectors``: the same features fitted beside the packaged encoder's distilled word
-   vectors, folded back into the word weights (:mod:`research.word_vectors`; 128 axes at
-   scale 0.5, and 256 at 0.5, the best dev point of the whole model's grid); needs the
-   encoder extra, skipped without it.
+10. ``word_vectors``: the same features fitted beside the packaged encoder's distilled word
+    vectors, folded back into the word weights (:mod:`research.word_vectors`; 128 axes at
+    scale 0.5, and 256 at 0.5, the best dev point of the whole model's grid); needs the
+    encoder extra, skipped without it.
 
 Each check prints its real_dev figures next to the unchanged default's. Runs go to a
-temporary folder. About a minute and a half on 2 cores.
+temporary folder. About two minutes on 2 cores.
 """
 
 import argparse
@@ -65,6 +69,7 @@ import research.evaluate as evaluate
 import research.lexicon as lexicon
 import research.linear_models as linear_models
 import research.models as models
+import research.training as training
 from research import load_model, segment
 from research.config import load_config
 from research.corpus import read_corpus
@@ -275,15 +280,50 @@ def real_news_odds(cfg, seed, train_texts, texts):
     return p / (1 - p)
 
 
+def shift_weights(odds, alpha):
+    """Importance weights from real-news odds: clipped to [0.1, 10], to the power ``alpha``,
+    mean 1; and their effective sample size."""
+    weights = np.clip(odds, 0.1, 10) ** alpha
+    weights /= weights.mean()
+    return weights, weights.sum() ** 2 / (weights**2).sum()
+
+
 def importance_checks(cfg, seed, sets, texts):
     """The sentence stage refitted with covariate-shift weights, for alpha in 0.5 and 1."""
     odds = real_news_odds(cfg, seed, sets["train"][0], texts)
     for alpha in (0.5, 1.0):
-        weights = np.clip(odds, 0.1, 10) ** alpha
-        weights /= weights.mean()
-        ess = weights.sum() ** 2 / (weights**2).sum()
+        weights, ess = shift_weights(odds, alpha)
         scores = sentence_stage(cfg, seed, sets, sample_weight=weights)
         show_stage(f"importance a={alpha} (ESS {ess:,.0f})", scores)
+
+
+def importance_run(cfg, seed, folder, texts, alpha=0.5):
+    """Train ``cfg`` with covariate-shift weights on every training row; return the run dir."""
+    rows = training.training_rows
+
+    def weighted(cfg, seed, examples, index, context):
+        train_texts, labels, params, counts = rows(cfg, seed, examples, index, context)
+        weights, ess = shift_weights(real_news_odds(cfg, seed, train_texts, texts), alpha)
+        print(f"importance_whole a={alpha}: ESS {ess:,.0f} of {len(weights):,} rows")
+        return train_texts, labels, {**params, "sample_weight": weights}, counts
+
+    training.training_rows = weighted
+    try:
+        return run_experiment(cfg, seed, output_dir=folder)
+    finally:
+        training.training_rows = rows
+
+
+def annotated_f1(run_dir):
+    """Sentence macro-F1 of the run's model on the real news labelled here (real_dev's way)."""
+    scores = evaluate.evaluate_model(run_dir / "model", REAL_ANNOTATED, articles=CORPORA)[0]
+    return scores[REAL_ANNOTATED.stem]["sentence"]["macro_f1"]
+
+
+def corpus_scores(run_dir):
+    """Macro-F1 of each split the run evaluated, from its metrics.json."""
+    splits = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))["splits"]
+    return ", ".join(f"{k} {v['sentence']['macro_f1']:.3f}" for k, v in splits.items())
 
 
 _ASSIGNING = frozenset(f"__cue_{c}" for c in ("claim", "blame", "unclaimed", "responsibility"))
@@ -367,6 +407,14 @@ def main():
             f"at t = 0, {real_article_f1(base, t):.3f} at t = {t}"
         )
         show("em_priors", real_dev(base, em_offsets(base, texts)))
+        weighted = importance_run(cfg, args.seed, Path(tmp), texts)
+        print(f"corpus splits: default {corpus_scores(base)}; weighted {corpus_scores(weighted)}")
+        show("importance_whole", real_dev(weighted))
+        if REAL_ANNOTATED.is_file():
+            print(
+                f"real_annotated macro-F1: default {annotated_f1(base):.3f}, "
+                f"importance_whole {annotated_f1(weighted):.3f}"
+            )
     sets = sentence_sets(cfg)
     print(f"sentence stage alone ({len(sets['train'][0]):,} training sentences):")
     show_stage("unchanged", sentence_stage(cfg, args.seed, sets))
