@@ -3,7 +3,7 @@
 Word n-grams learn the cues the training corpus happens to use; grouping cues into
 categories (deny, claim, blame, past time ...) lets a verb never seen in training
 ("repudiated") still fire the feature its category learned. Both classes here are
-module-level and on the loader's allowlist (:data:`research.modelio.TRUSTED_TYPES`).
+module-level and on the loader's allowlist (:data:`research.skops_files.TRUSTED_TYPES`).
 """
 
 import re

@@ -2,18 +2,19 @@
 
 A model directory holds ``model.skops`` (or ``model.joblib``), ``metadata.json`` and a
 model card ``README.md``. Loading never executes code from the file: skops rebuilds only
-types that skops trusts or that :data:`TRUSTED_TYPES` (kept here, in code) names.
+types that skops trusts or that :data:`TRUSTED_TYPES` (kept in
+:mod:`research.skops_files`, in code) names.
 """
 
 import json
 import logging
 import platform
 import warnings
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from research import skops_files
 from research.data import file_sha256
 from research.decision import TEMPERATURES, decision_problem
 from research.errors import (
@@ -22,9 +23,9 @@ from research.errors import (
     ModelFormatError,
     ModelIntegrityError,
     ModelVersionError,
-    UntrustedTypeError,
 )
 from research.report import model_card
+from research.skops_files import TRUSTED_TYPES
 
 __all__ = ["FORMAT_VERSION", "TRUSTED_TYPES", "package_versions", "read_metadata", "save_model"]
 
@@ -38,61 +39,6 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 2
 METADATA = "metadata.json"
 MODEL_FILES = {"skops": "model.skops", "joblib": "model.joblib"}
-# Types beyond skops' own defaults that our registered models need. Never read from a file.
-TRUSTED_TYPES = (
-    "research.features.CueFeatures",
-    "research.features.CueRuleClassifier",
-    "research.features.NewsAnalyzer",
-    "research.context.ArticleContextClassifier",
-    "research.lexicon.CueAnalyzer",
-    "research.vectorize.CompactTfidfVectorizer",
-    "research.encoder.SentenceEmbedder",
-    "research.finetune.FineTunedEncoder",
-    "research.word_vectors.WordVectorSmoothedClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "builtins.slice",
-    "collections.defaultdict",
-    "numpy.float32",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.dtype",
-    "numpy.dtypes.Float32DType",
-    "numpy.dtypes.Float64DType",
-    "numpy.dtypes.Int64DType",
-    "numpy.dtypes.ObjectDType",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-)
-
-
-#: scikit-learn's adapters for other array libraries. Importing skops.io walks every
-#: scikit-learn package (``all_estimators``), and walking these imports the library behind
-#: them: with torch installed (the encoder extra), that costs every fresh load_model about
-#: 1.7 s and 185 MB although no model here uses torch arrays.
-_ARRAY_ADAPTERS = tuple(
-    f"sklearn.externals.array_api_compat.{name}" for name in ("torch", "cupy", "dask")
-)
-
-
-def _skops_io():
-    """``skops.io``, imported without importing torch, cupy or dask on the way."""
-    import sys
-    import types
-
-    if "skops.io" in sys.modules:
-        return sys.modules["skops.io"]
-    # Placeholders without __path__ stop the package walk there; they are removed after
-    # the import, so real array-API use later imports the real adapters.
-    placed = [name for name in _ARRAY_ADAPTERS if name not in sys.modules]
-    for name in placed:
-        sys.modules[name] = types.ModuleType(name)
-    try:
-        import skops.io
-    finally:
-        for name in placed:
-            sys.modules.pop(name, None)
-    return skops.io
 
 
 def package_versions():
@@ -146,9 +92,7 @@ def save_model(
     model_dir.mkdir(parents=True, exist_ok=False)
     model_file = model_dir / MODEL_FILES[fmt]
     if fmt == "skops":
-        sio = _skops_io()
-        _plain_vocabularies(estimator)
-        sio.dump(estimator, model_file, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        skops_files.dump(estimator, model_file)
     else:
         import joblib
 
@@ -267,51 +211,4 @@ def _deserialize(model_file, serializer):
         import joblib
 
         return joblib.load(model_file)
-    sio = _skops_io()
-    from skops.io.exceptions import UntrustedTypesFoundException
-
-    # One pass: skops refuses any type outside the allowlist while it reads the file.
-    try:
-        return sio.load(model_file, trusted=list(TRUSTED_TYPES))
-    except UntrustedTypesFoundException as exc:
-        raise UntrustedTypeError(
-            f"{model_file}: holds types outside the allowlist ({exc}); do not load this "
-            "file unless you trust its author"
-        ) from None
-    except Exception as exc:  # a corrupt zip or schema: not loadable either way
-        raise ModelFileError(f"{model_file}: not a readable skops file ({exc})") from None
-
-
-def _estimators(obj, seen=None):
-    """Every estimator inside ``obj``: pipeline steps, union parts and fitted sub-models."""
-    from sklearn.base import BaseEstimator
-
-    seen = set() if seen is None else seen
-    if id(obj) in seen:
-        return
-    seen.add(id(obj))
-    if isinstance(obj, BaseEstimator):
-        yield obj
-        children = list(vars(obj).values())
-    elif isinstance(obj, list | tuple):
-        children = list(obj)
-    else:
-        return
-    for child in children:
-        yield from _estimators(child, seen)
-
-
-def _plain_vocabularies(estimator):
-    """Store vectorizer vocabularies with plain ``int`` indices and drop ``stop_words_``.
-
-    scikit-learn keeps vocabularies as numpy integers, which skops writes as one array file
-    per term (10k terms: 0.5 s to load); plain ints are one JSON object and mean the same.
-    ``stop_words_`` only records the terms ``min_df`` cut, for introspection; scikit-learn
-    documents it as safe to remove, and it is most of a saved vectorizer.
-    """
-    for step in _estimators(estimator):
-        vocabulary = getattr(step, "vocabulary_", None)
-        if isinstance(vocabulary, dict):
-            step.vocabulary_ = {term: int(index) for term, index in vocabulary.items()}
-        if getattr(step, "stop_words_", None) is not None:
-            del step.stop_words_
+    return skops_files.load(model_file)
