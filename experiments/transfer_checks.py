@@ -13,10 +13,10 @@
 3. ``em_priors``: estimate the label priors of the unlabelled real news by EM on the
    model's posteriors (Saerens et al., 2002) and shift the decision by their log ratio to
    the training prior (uniform under class balancing).
-4. ``importance_whole``: check 6's weights at alpha 0.5 in the whole default (augmentation,
-   context stage and temperature as configured), computed for each of its training rows
-   (augmented copies included) and passed to both stages as ``sample_weight``; corpus
-   test and ood, real_dev and (when built) real_annotated macro-F1 against the default's.
+4. ``importance_whole``: the covariate-shift weights of ``importance`` (check 6) at alpha
+   0.5 in the whole default (augmentation, context stage and temperature as configured),
+   computed for each of its training rows (augmented copies included) and passed to both
+   stages as ``sample_weight``.
 
 5-10 act on the sentence stage alone: ``experiments/stage_checks.py`` (masked names,
 covariate-shift weights, a hidden layer, a no-assigning-cue pseudo-word, the decision order
@@ -24,8 +24,9 @@ as a cascade, distilled word vectors), scored on real_dev and, when
 experiments/real_annotated/build.py has made it, ``real_annotated``, the 1,859 real-news
 sentences labelled here.
 
-Each check prints its real_dev figures next to the unchanged default's. Runs go to a
-temporary folder. About two minutes on 2 cores.
+Checks 1-4 print real_dev figures next to the unchanged default's (``importance_whole`` also
+its corpus splits and real_annotated); checks 5-10 print theirs next to the sentence stage's
+own baseline. Runs go to a temporary folder. About two minutes on 2 cores.
 """
 
 import argparse

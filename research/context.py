@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_consistent_length
 
 from research.features import _all_caps
 
@@ -174,11 +175,13 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         breaks : sequence of bool, optional
             Whether each sentence starts a line; without it only article starts do.
         sample_weight : array-like of shape (n_sentences,), optional
-            Weight of each sentence in both stages' classifiers (the feature steps are
-            unsupervised and see every sentence once); without it every weight is 1.
+            Weight of each sentence in both stages' classifiers, whose ``fit`` must take
+            ``sample_weight`` (the feature steps are unsupervised and see every sentence
+            once); without it every weight is 1. A pipeline's last step gets it by name, so
+            scikit-learn's metadata routing must be off (its default).
         """
         X, y = list(X), np.asarray(y, dtype=object)
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        weights = _check_weights(sample_weight, X, y)
         groups = list(range(len(X))) if groups is None else list(groups)
         sizes = _sizes(groups)
         breaks = _default_breaks(sizes) if breaks is None else list(breaks)
@@ -245,6 +248,17 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         proba = self.sentence_model_.predict_proba(X)
         features = context_features(proba, sizes, X, breaks)
         return self.context_model_.predict_proba(features)
+
+
+def _check_weights(sample_weight, X, y):
+    """``sample_weight`` as a float array of one weight per sentence, or None."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight, dtype=float)
+    if weights.ndim != 1:
+        raise ValueError(f"sample_weight must be 1-D, got shape {weights.shape}")
+    check_consistent_length(X, y, weights)
+    return weights
 
 
 def _fit_final(model, rows, y, index, weights=None):

@@ -1,10 +1,8 @@
 """Weak supervision: labelling functions over unlabelled news become training labels.
 
-Each labelling function (LF, :mod:`research.labelling_functions`) votes for one label or
-abstains. An LF's vote weighs its precision measured on the project's labelled corpus
-(train split), so no real-news label is used to tune anything; LFs below 0.5 precision are
-dropped. A sentence gets the label with the largest summed weight when that sum and its
-margin over the runner-up are large enough.
+The labelling functions of :mod:`research.labelling_functions`, weighted by their
+precision on the project's labelled corpus (train split), label the sentences of unlabelled
+news; no real-news label tunes anything.
 
 A trained model can label instead (:func:`model_label_corpora`): a slow, stronger teacher
 such as the fine-tuned encoder labels real news for a fast student, keeping only confident

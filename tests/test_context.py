@@ -4,6 +4,11 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
 
 from research.api import Model, load_model
 from research.context import ArticleContextClassifier, context_features, paragraph_breaks
@@ -84,37 +89,59 @@ def test_label_article_reads_sentences_in_context(fitted):
 def test_plain_estimators_fit_without_a_pipeline():
     texts, labels, groups, _ = _flat(ARTICLES)
     sentence = tfidf_logreg_v3(min_df=1)
-    from sklearn.linear_model import LogisticRegression
-
     model = ArticleContextClassifier(sentence, LogisticRegression(max_iter=500), n_folds=2)
     assert model.fit(texts, labels).predict(texts[:2]).shape == (2,)
 
 
-def _plain_context():
-    from sklearn.linear_model import LogisticRegression
+class _SpyLR(ClassifierMixin, BaseEstimator):
+    """Logistic regression that records the weights of every fit (a test double)."""
 
-    sentence = tfidf_logreg_v3(min_df=1)
-    return ArticleContextClassifier(sentence, LogisticRegression(max_iter=500), n_folds=3)
+    seen = []  # shared on purpose: the fold fits are clones, discarded after use
+
+    def fit(self, X, y, sample_weight=None):
+        _SpyLR.seen.append(None if sample_weight is None else np.asarray(sample_weight))
+        self.clf_ = LogisticRegression(max_iter=500).fit(X, y, sample_weight=sample_weight)
+        self.classes_ = self.clf_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.clf_.predict_proba(X)
 
 
-def _pipeline_context():
-    return tfidf_context_v1(min_df=1, n_folds=3, random_state=0)
+def _spied_context():
+    sentence = Pipeline([("features", TfidfVectorizer()), ("clf", _SpyLR())])
+    return ArticleContextClassifier(sentence, _SpyLR(), n_folds=3)
 
 
-@pytest.mark.parametrize("build", [_pipeline_context, _plain_context])
-def test_sample_weight_reaches_both_stages(build):
+def test_sample_weight_reaches_every_fit_row_by_row():
+    texts, labels, groups, breaks = _flat(ARTICLES)
+    weights = np.arange(1.0, len(texts) + 1)
+    _SpyLR.seen.clear()
+    _spied_context().fit(texts, labels, groups=groups, breaks=breaks, sample_weight=weights)
+    folds = GroupKFold(n_splits=3).split(texts, labels, groups)
+    expected = [weights, *(weights[train] for train, _ in folds), weights]
+    assert len(_SpyLR.seen) == len(expected)  # full sentence fit, 3 folds, context stage
+    for seen, want in zip(_SpyLR.seen, expected, strict=True):
+        np.testing.assert_array_equal(seen, want)
+
+
+def test_unit_weights_change_nothing():
     texts, labels, groups, breaks = _flat(ARTICLES)
     sizes = [groups.count(g) for g in dict.fromkeys(groups)]
     layout = {"groups": groups, "breaks": breaks}
-    unweighted = build().fit(texts, labels, **layout)
-    ones = build().fit(texts, labels, **layout, sample_weight=np.ones(len(texts)))
-    uneven = np.where(np.asarray(labels) == "background_context", 5.0, 1.0)
-    weighted = build().fit(texts, labels, **layout, sample_weight=uneven)
-    for stage in ("predict_proba", "predict_proba_articles"):
-        args = (texts, sizes) if stage == "predict_proba_articles" else (texts,)
-        base = getattr(unweighted, stage)(*args)
-        np.testing.assert_allclose(getattr(ones, stage)(*args), base)
-        assert not np.allclose(getattr(weighted, stage)(*args), base)
+    model = tfidf_context_v1(min_df=1, n_folds=3, random_state=0)
+    unweighted = clone(model).fit(texts, labels, **layout)
+    ones = clone(model).fit(texts, labels, **layout, sample_weight=np.ones(len(texts)))
+    np.testing.assert_allclose(
+        ones.predict_proba_articles(texts, sizes), unweighted.predict_proba_articles(texts, sizes)
+    )
+
+
+@pytest.mark.parametrize("weights", [np.ones(3), np.ones((2, 2))], ids=["length", "shape"])
+def test_sample_weight_of_the_wrong_size_is_refused(weights):
+    texts, labels, _, _ = _flat(ARTICLES)
+    with pytest.raises(ValueError, match="sample"):
+        _spied_context().fit(texts, labels, sample_weight=weights)
 
 
 def test_context_run_saves_reloads_and_predicts_identically(tmp_path):
