@@ -131,9 +131,10 @@ def render(raw, real_stem, skipped):
         [
             "# Ablations: features x models",
             "",
-            "Regenerate with `python experiments/ablate.py` (about 90 minutes on 2 cores with the",
-            "encoder extra installed, an hour of it fine-tuning; `--render` rewrites this page",
-            "from RESULTS.json). Every row is one config of `experiments/ablations/` (and of",
+            "Regenerate with `python experiments/ablate.py` (about 2 hours 20 minutes on 2 cores",
+            "with the encoder extra installed, most of it fine-tuning; `--reuse` scores matching",
+            "runs already made; `--render` rewrites this page from RESULTS.json). Every row is",
+            "one config of `experiments/ablations/` (and of",
             "`experiments/weak/` and `experiments/real_annotated/`, which add real-news rows),",
             "trained on the corpus train split (seed 13); macro-F1 with 95%",
             "cluster-bootstrap intervals (articles resampled). `real_dev` is",
