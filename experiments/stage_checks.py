@@ -32,6 +32,7 @@ import json
 import re
 from functools import partial
 from importlib.util import find_spec
+from unittest.mock import patch
 
 import numpy as np
 from sklearn.base import clone
@@ -167,11 +168,8 @@ def unassigned_check(cfg, seed, sets):
             extra = sorted({*extra, "__x_attack_unassigned"})
         return extra
 
-    lexicon._conjunctions = with_unassigned
-    try:
+    with patch.object(lexicon, "_conjunctions", with_unassigned):
         show_stage("attack_unassigned", sentence_stage(cfg, seed, sets))
-    finally:
-        lexicon._conjunctions = conjunctions
 
 
 #: The contract's decision order; background_context is what no rule takes.

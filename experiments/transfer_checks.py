@@ -34,6 +34,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
@@ -77,11 +78,8 @@ def real_dev(run_dir, offsets=None):
             model.metadata = {**model.metadata, "decision": decision}
         return model
 
-    evaluate.load_model = with_offsets
-    try:
+    with patch.object(evaluate, "load_model", with_offsets):
         scores = evaluate.evaluate_model(run_dir / "model", REAL_DEV, articles=CORPORA)[0]
-    finally:
-        evaluate.load_model = load
     return scores[REAL_DEV.stem]
 
 
@@ -106,11 +104,8 @@ def vocabulary_run(cfg, seed, folder, texts):
         keep = sorted(t for t in known.fit(train).vocabulary_ if t.startswith("__") or t in target)
         return vectorizer.set_params(vocabulary=keep)
 
-    linear_models._cue_vectorizer = restricted
-    try:
+    with patch.object(linear_models, "_cue_vectorizer", restricted):
         return run_experiment(cfg, seed, output_dir=folder)
-    finally:
-        linear_models._cue_vectorizer = build
 
 
 def _sents(article):
@@ -187,11 +182,8 @@ def importance_run(cfg, seed, folder, texts, alpha=0.5):
         print(f"importance_whole a={alpha}: ESS {ess:,.0f} of {len(weights):,} rows")
         return train_texts, labels, {**params, "sample_weight": weights}, counts
 
-    training.training_rows = weighted
-    try:
+    with patch.object(training, "training_rows", weighted):
         return run_experiment(cfg, seed, output_dir=folder)
-    finally:
-        training.training_rows = rows
 
 
 def annotated_f1(run_dir):
