@@ -24,7 +24,6 @@ HERE = Path(__file__).resolve().parent
 EXPERIMENTS = HERE.parent
 SHARED = EXPERIMENTS.parents[1] / "shared"
 DATA = EXPERIMENTS / "cache" / "real_annotated.jsonl"
-TRAINED_ON_IT = {"real_annotated/real_context"}
 
 
 def _line(name, scores, real_dev):
@@ -39,12 +38,19 @@ def _line(name, scores, real_dev):
     )
 
 
+def _trained_on_it(run_dir):
+    """Whether the run's own record lists these rows among its extra training files."""
+    info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    return any(Path(e["path"]).name == DATA.name for e in info["data"].get("extra_train", []))
+
+
 def _score(name, entry, articles):
-    if name in TRAINED_ON_IT:
-        return None, "trained on these rows"
-    model = EXPERIMENTS / "runs" / entry["run"] / "model"
+    run_dir = EXPERIMENTS / "runs" / entry["run"]
+    model = run_dir / "model"
     if not model.is_dir():
         return None, f"run {entry['run']} not in experiments/runs (run ablate.py)"
+    if _trained_on_it(run_dir):
+        return None, "trained on these rows"
     try:
         return evaluate_model(model, DATA, articles=articles)[0][DATA.stem], None
     except (ResearchError, ImportError) as exc:
