@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from research import progress
+from research import interrupt, progress
 from research.cli_args import build_parser, check_args
 from research.errors import ResearchError
 
@@ -184,7 +184,10 @@ def main(argv=None):
     )
     progress.enable(not args.quiet)  # bars only on a terminal, never with --quiet
     try:
-        return COMMANDS[args.command](args)
+        with interrupt.recording():
+            status = COMMANDS[args.command](args)
+            interrupt.raise_if_requested()  # pressed, but swallowed by a finaliser
+        return status
     except ResearchError as exc:
         print(f"research: error: {exc}", file=sys.stderr)
         return 2

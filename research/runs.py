@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from research.errors import ConfigError
+from research.interrupt import raise_if_requested
 
 __all__ = ["RunDir", "git_state", "is_complete_run", "new_run_id"]
 
@@ -109,6 +110,8 @@ class RunDir:
             status="complete",
             finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        # A Ctrl-C swallowed by a finaliser must not let the run become complete.
+        raise_if_requested()
         write_json(self.tmp / "run.json", self.info)
         if self.final.exists():  # never overwrite; ids are random, so this is a real clash
             raise FileExistsError(f"run directory {self.final} already exists")
