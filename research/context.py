@@ -181,7 +181,7 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
             scikit-learn's metadata routing must be off (its default).
         """
         X, y = list(X), np.asarray(y, dtype=object)
-        weights = _check_weights(sample_weight, X, y)
+        weights = check_sample_weight(sample_weight, X, y)
         groups = list(range(len(X))) if groups is None else list(groups)
         sizes = _sizes(groups)
         breaks = _default_breaks(sizes) if breaks is None else list(breaks)
@@ -250,7 +250,7 @@ class ArticleContextClassifier(ClassifierMixin, BaseEstimator):
         return self.context_model_.predict_proba(features)
 
 
-def _check_weights(sample_weight, X, y):
+def check_sample_weight(sample_weight, X, y):
     """``sample_weight`` as a float array of one weight per sentence, or None."""
     if sample_weight is None:
         return None

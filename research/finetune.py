@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from research.context import check_sample_weight
 from research.encoder import encoder_package
 from research.errors import ConfigError
 from research.progress import progress
@@ -79,6 +80,16 @@ def _length_batches(texts, size):
     return [order[i : i + size] for i in range(0, len(order), size)]
 
 
+def _loss(torch, logits, target, class_weight, sample_weight):
+    """Cross-entropy averaged as torch averages class-weighted rows; ``sample_weight``
+    scales each row in the sum and in the normaliser alike."""
+    if sample_weight is None:  # the unweighted path, bit for bit as before
+        return torch.nn.functional.cross_entropy(logits, target, weight=class_weight)
+    rows = torch.nn.functional.cross_entropy(logits, target, weight=class_weight, reduction="none")
+    scale = sample_weight if class_weight is None else sample_weight * class_weight[target]
+    return (rows * sample_weight).sum() / scale.sum()
+
+
 class FineTunedEncoder(ClassifierMixin, BaseEstimator):
     """Fine-tune a packaged transformer encoder with a linear head on labelled sentences.
 
@@ -123,10 +134,17 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
 
-    def fit(self, X, y):
-        """Fine-tune on sentences ``X`` with labels ``y``; returns self."""
+    def fit(self, X, y, sample_weight=None):
+        """Fine-tune on sentences ``X`` with labels ``y``; returns self.
+
+        ``sample_weight`` (one per sentence, optional) scales each sentence's loss, on top
+        of ``class_weight``.
+        """
         torch = _torch()
         texts, y = list(X), np.asarray(y, dtype=object)
+        weights = check_sample_weight(sample_weight, texts, y)
+        if weights is not None:
+            weights = torch.as_tensor(weights, dtype=torch.float)
         self.classes_ = np.unique(y)
         target = torch.as_tensor(np.searchsorted(self.classes_, y))
         rng = check_random_state(self.random_state)
@@ -144,7 +162,8 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
             for k in rng.permutation(len(batches)):
                 index = batches[k]
                 logits = _logits(net, tokenizer, [texts[i] for i in index], self.max_length)
-                loss = torch.nn.functional.cross_entropy(logits, target[index], weight=weight)
+                rows = None if weights is None else weights[index]
+                loss = _loss(torch, logits, target[index], weight, rows)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
                 optimizer.step()

@@ -58,3 +58,34 @@ def test_unknown_encoder_is_a_config_error():
     )
     with pytest.raises(ConfigError, match="unknown encoder"):
         model.fit(TEXTS, LABELS)
+
+
+def test_loss_with_unit_weights_is_the_class_weighted_mean():
+    import torch
+
+    from research.finetune import _loss
+
+    logits, target = (
+        torch.randn(6, 4, generator=torch.Generator().manual_seed(0)),
+        torch.arange(6) % 4,
+    )
+    class_weight = torch.tensor([0.5, 1.0, 2.0, 4.0])
+    plain = _loss(torch, logits, target, class_weight, None)
+    assert _loss(torch, logits, target, class_weight, torch.ones(6)).item() == pytest.approx(
+        plain.item()
+    )
+    # A zero weight is a row left out; a common factor changes nothing.
+    keep = torch.tensor([1.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    kept = keep.bool()
+    dropped = _loss(torch, logits[kept], target[kept], class_weight, None)
+    assert _loss(torch, logits, target, class_weight, 3 * keep).item() == pytest.approx(
+        dropped.item()
+    )
+
+
+def test_fit_takes_sample_weight_and_checks_its_length():
+    model = build_model(ModelConfig(name="minilm_finetune.v1", params=QUICK), 0)
+    proba = model.fit(TEXTS, LABELS, sample_weight=[1.0, 2.0] * 6).predict_proba(TEXTS)
+    assert proba.shape == (12, 4)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(TEXTS, LABELS, sample_weight=[1.0] * 5)
