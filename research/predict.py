@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from research.api import load_model
+from research.interrupt import raise_if_requested
 from research.progress import progress
 
 __all__ = ["iter_records", "predict_stream"]
@@ -170,6 +171,7 @@ def _atomic_output(path):
     try:
         with handle:
             yield handle
+        raise_if_requested()  # a Ctrl-C a finaliser swallowed: no complete-looking file
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ import signal
 import pytest
 
 from research import cli, interrupt
+from research.predict import _atomic_output
 from research.runs import RunDir
 
 
@@ -60,6 +61,18 @@ def test_a_run_dir_does_not_complete_after_a_swallowed_interrupt(tmp_path):
         swallow_an_interrupt()
         run.complete()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_predict_output_does_not_appear_after_a_swallowed_interrupt(tmp_path):
+    target = tmp_path / "labels.jsonl"
+    with (
+        interrupt.recording(),
+        pytest.raises(KeyboardInterrupt),
+        _atomic_output(target) as handle,
+    ):
+        handle.write("{}\n")
+        swallow_an_interrupt()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary
 
 
 def test_cli_exits_130_after_a_swallowed_interrupt(monkeypatch, tmp_path, capsys):
