@@ -11,7 +11,7 @@ from research.labels import article_label_set
 from research.modelio import load_estimator
 from research.segment import segment
 
-__all__ = ["ArticleLabels", "Model", "SentenceLabel", "load_model"]
+__all__ = ["PARALLEL_MIN_TEXTS", "ArticleLabels", "Model", "SentenceLabel", "load_model"]
 
 #: Below this many texts a single process is faster than shipping the model to workers.
 PARALLEL_MIN_TEXTS = 20_000
@@ -28,6 +28,7 @@ class SentenceLabel:
     scores: dict = field(default_factory=dict)
 
     def to_dict(self):
+        """The sentence as a JSON-ready dict (keys start, end, text, label, scores)."""
         return {
             "start": self.start,
             "end": self.end,
@@ -64,7 +65,8 @@ class Model:
         self.n_jobs = n_jobs
 
     def __repr__(self):
-        return f"Model({self.metadata['model'].get('name')!r}, labels={self.labels})"
+        name = (self.metadata.get("model") or {}).get("name")
+        return f"Model({name!r}, labels={self.labels})"
 
     def predict_proba(self, texts):
         """Return label probabilities, shape ``(len(texts), len(labels))``.
@@ -78,6 +80,10 @@ class Model:
         texts : sequence of str
             Batches of at least 20,000 texts (``research.api.PARALLEL_MIN_TEXTS``) are split
             over ``n_jobs`` processes; smaller ones would spend more on starting them.
+
+        Returns
+        -------
+        ndarray of shape (len(texts), len(labels))
         """
         texts = list(texts)
         if not texts:
@@ -122,7 +128,13 @@ class Model:
         sizes : sequence of int
             How many sentences each article has.
         breaks : sequence of bool, optional
-            Whether each sentence starts a line.
+            Whether each sentence starts a line; without it, only each article's first
+            sentence does.
+
+        Returns
+        -------
+        ndarray of shape (len(texts), len(labels))
+            Always computed in one process, whatever ``n_jobs``.
         """
         texts = list(texts)
         if not texts:
@@ -133,7 +145,16 @@ class Model:
         return self.predict_proba(texts)
 
     def predict(self, texts):
-        """Return the label of each text, as a list of str (see :meth:`decide`)."""
+        """Label each text, scored one by one (see :meth:`decide`).
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        list of str
+        """
         return self.decide(self.predict_proba(texts))
 
     def decide(self, proba, in_articles=False):
@@ -146,9 +167,13 @@ class Model:
         Parameters
         ----------
         proba : array of shape (n, len(labels))
-        in_articles : bool or array of bool
+        in_articles : bool or array of bool, default False
             Whether the rows come from :meth:`predict_proba_in_articles` (per row, or for
             all). A model with an article-context stage has offsets for each output.
+
+        Returns
+        -------
+        list of str
         """
         proba = np.asarray(proba, dtype=float)
         if proba.size == 0:
@@ -180,7 +205,18 @@ class Model:
         return self.label_articles([text])[0]
 
     def label_articles(self, texts):
-        """Label many articles with one batched prediction (see :meth:`label_article`)."""
+        """Label many articles with one batched prediction (see :meth:`label_article`).
+
+        Parameters
+        ----------
+        texts : iterable of str
+
+        Returns
+        -------
+        list of ArticleLabels
+            One per text, in order.
+        """
+        texts = list(texts)  # read three times below: a generator would run dry
         spans = [segment(text) for text in texts]
         flat = [text[a:b] for text, pieces in zip(texts, spans, strict=True) for a, b in pieces]
         proba = self.predict_proba_in_articles(
@@ -218,10 +254,12 @@ def load_model(model_dir, *, allow_version_mismatch=False, n_jobs=1):
     Parameters
     ----------
     model_dir : str or Path
-    allow_version_mismatch : bool
+    allow_version_mismatch : bool, default False
         Load a model saved with another scikit-learn version, with a warning.
-    n_jobs : int
-        Processes for predicting large batches (-1: all cores); predictions are identical.
+    n_jobs : int, default 1
+        Processes for :meth:`Model.predict_proba` and :meth:`Model.predict` on large
+        batches (-1: all cores); predictions are identical. Sentences read in their
+        articles are scored in one process.
 
     Returns
     -------

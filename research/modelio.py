@@ -27,7 +27,14 @@ from research.errors import (
 from research.report import model_card
 from research.skops_files import TRUSTED_TYPES
 
-__all__ = ["FORMAT_VERSION", "TRUSTED_TYPES", "package_versions", "read_metadata", "save_model"]
+__all__ = [
+    "FORMAT_VERSION",
+    "TRUSTED_TYPES",
+    "load_estimator",
+    "package_versions",
+    "read_metadata",
+    "save_model",
+]
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +148,10 @@ def read_metadata(model_dir):
             meta[key]  # noqa: B018 (presence check)
     except FileNotFoundError:
         raise ModelFormatError(_missing_metadata(model_dir)) from None
+    except OSError as exc:  # a folder in its place, no permission, ...
+        raise ModelFormatError(
+            f"{model_dir / METADATA}: cannot read ({exc.strerror or exc}); re-export the model"
+        ) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise ModelFormatError(
             f"{model_dir / METADATA}: malformed metadata ({exc!r}); re-export the model"

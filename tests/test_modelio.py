@@ -105,6 +105,23 @@ def test_malformed_metadata(model_dir):
         load_model(model_dir)
 
 
+def test_unreadable_metadata(model_dir):
+    (model_dir / "metadata.json").unlink()
+    (model_dir / "metadata.json").mkdir()
+    with pytest.raises(ModelFormatError, match="metadata.json: cannot read"):
+        load_model(model_dir)
+
+
+def test_repr_and_batch_labelling_of_a_loaded_model(model_dir):
+    model = load_model(model_dir)
+    assert repr(model).startswith("Model('")
+    model.metadata.pop("model")  # older or hand-made metadata may lack it
+    assert repr(model).startswith("Model(None")
+    texts = ["Gunmen attacked a checkpoint. The army denied it.", "Share this article"]
+    from_list = model.label_articles(texts)
+    assert model.label_articles(text for text in texts) == from_list  # a generator too
+
+
 def test_newer_format_version(model_dir):
     edit_metadata(model_dir, format_version=99)
     with pytest.raises(ModelFormatError, match="upgrade research"):
