@@ -156,8 +156,10 @@ def check_args(parser, args):
         parser.error("--jobs must be -1 (all cores) or at least 1")
     if args.command == "predict" and args.jobs != 1:
         _check_parallel_predict(parser, args)
-    if getattr(args, "seed", None) is not None and not 0 <= args.seed < 2**32:
-        parser.error(f"--seed must be between 0 and {2**32 - 1}")
+    from research.config_checks import SEED_LIMIT
+
+    if getattr(args, "seed", None) is not None and not 0 <= args.seed < SEED_LIMIT:
+        parser.error(f"--seed must be between 0 and {SEED_LIMIT - 1}")
 
 
 def _check_parallel_predict(parser, args):

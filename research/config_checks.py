@@ -5,13 +5,16 @@ work, and keys that only make sense together. :mod:`research.config` runs them; 
 import re
 
 from research.augment import AUGMENTERS
+from research.data import COLUMN_KEYS
 from research.errors import ConfigError
 from research.tomltypes import toml_value, type_ok
 
-__all__ = ["STRATEGIES", "UNITS", "check_set_keys", "check_values"]
+__all__ = ["SEED_LIMIT", "STRATEGIES", "UNITS", "check_set_keys", "check_values"]
 
 UNITS = ("sentence", "article")
 STRATEGIES = ("split", "group_kfold")
+#: Seeds are numpy's: 0 <= seed < SEED_LIMIT.
+SEED_LIMIT = 2**32
 
 
 def _fits_decision(cfg):
@@ -29,7 +32,11 @@ def check_values(cfg, where):
             "names run directories: no '/', '\\', control characters or leading '.'",
         ),
         (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
-        (all(0 <= s < 2**32 for s in cfg.seeds), "seeds", f"must be between 0 and {2**32 - 1}"),
+        (
+            all(0 <= s < SEED_LIMIT for s in cfg.seeds),
+            "seeds",
+            f"must be between 0 and {SEED_LIMIT - 1}",
+        ),
         (cfg.data.unit in UNITS, "data.unit", f"must be one of {toml_value(list(UNITS))}"),
         (
             cfg.data.hub_id is None or cfg.data.revision,
@@ -53,9 +60,9 @@ def check_values(cfg, where):
             "needs at least one split",
         ),
         (
-            set(cfg.data.columns) <= {"text", "label", "id", "group", "split", "sentences"},
+            set(cfg.data.columns) <= set(COLUMN_KEYS),
             "data.columns",
-            "keys must be among text, label, id, group, split, sentences",
+            f"keys must be among {', '.join(COLUMN_KEYS)}",
         ),
         (
             cfg.eval.strategy != "split" or not set(cfg.eval.splits) & set(cfg.data.train_splits),

@@ -12,9 +12,11 @@ import numpy as np
 
 from research.api import Model
 from research.config import load_config
+from research.config_checks import SEED_LIMIT
 from research.data import load_examples
 from research.decision import choose_decision
 from research.encoder import encoder_versions
+from research.errors import ConfigError
 from research.labels import SENTENCE_LABELS
 from research.modelio import package_versions, save_model
 from research.models import NEEDS_ENCODER
@@ -262,6 +264,10 @@ def run_config(path, *, seed=None, output_dir=None):
     list of Path
         The run directories, in seed order.
     """
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT
+    ):
+        raise ConfigError(f"seed must be an integer between 0 and {SEED_LIMIT - 1}, got {seed!r}")
     cfg = load_config(path)
     text = Path(path).read_text(encoding="utf-8")
     seeds = [seed] if seed is not None else list(cfg.seeds)

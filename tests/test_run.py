@@ -7,7 +7,7 @@ import pytest
 
 from research.cli import main
 from research.compare import _natural_key, compare_runs
-from research.errors import DataError
+from research.errors import ConfigError, DataError
 from research.evaluate import evaluate_model
 from research.experiment import run_config
 from research.summary import headline_lines
@@ -63,6 +63,13 @@ def test_same_seed_gives_identical_metrics_and_predictions(tmp_path, tiny_run):
     assert again != tiny_run
     for name in ("metrics.json", "metrics.csv", "predictions.jsonl"):
         assert (again / name).read_bytes() == (tiny_run / name).read_bytes()
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, True, "3", 1.5])
+def test_run_config_refuses_a_seed_numpy_cannot_take(tmp_path, seed):
+    with pytest.raises(ConfigError, match="seed must be an integer between 0 and"):
+        run_config(write_config(tmp_path), seed=seed)
+    assert not (tmp_path / "runs").exists()
 
 
 def test_group_kfold_strategy(tmp_path):
