@@ -38,7 +38,7 @@ class DataConfig:
     hub_split: str = "train"
     columns: dict = field(
         default_factory=dict
-    )  # our name -> column name: text, label, id, group, split
+    )  # our name -> column name: text, label, id, group, split, sentences, kind
     unit: str = "sentence"
     train_splits: tuple[str, ...] = ("train",)
     test_size: float = 0.2  # grouped random split, when the data has no split column
@@ -103,7 +103,8 @@ class ExperimentConfig:
     source: str = ""  # the config file, filled in by load_config
 
     def to_dict(self):
-        """Return the resolved config as plain TOML-compatible data."""
+        """Return the resolved config as plain JSON-ready data (a dict; unset optional
+        fields are None, which TOML cannot hold)."""
         return dataclasses.asdict(self)
 
 
@@ -197,7 +198,9 @@ def load_config(path):
     ------
     ConfigError
         If the file is missing or unreadable, is not TOML, has an unknown key, a wrong type,
-        an impossible value, or names an unregistered model or model parameter.
+        an impossible value, or names an unregistered model or model parameter. The
+        values of model parameters are scikit-learn's to check: a bad one is a
+        ConfigError when the model is fitted, and the run leaves no directory.
     """
     path = Path(path)
     try:

@@ -22,7 +22,15 @@ import numpy as np
 from research.errors import DataError
 from research.labels import SENTENCE_LABELS, article_label_set
 
-__all__ = ["Examples", "file_sha256", "load_examples", "read_rows"]
+__all__ = [
+    "COLUMN_KEYS",
+    "Examples",
+    "file_sha256",
+    "load_examples",
+    "read_rows",
+    "to_examples",
+    "utf8_lines",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ _DEFAULT_COLUMNS = {
     "sentences": ("sentences",),
     "kind": ("kind",),
 }
+#: The names ``data.columns`` may map (our name -> the data's column name).
+COLUMN_KEYS = tuple(_DEFAULT_COLUMNS)
 
 
 @dataclass

@@ -78,3 +78,12 @@ def test_config_is_frozen(tiny_config):
     cfg = load_config(tiny_config)
     with pytest.raises(AttributeError):
         cfg.name = "other"
+
+
+def test_every_column_the_data_reader_maps_is_a_config_key(tmp_path):
+    from research.data import COLUMN_KEYS
+
+    mapping = ", ".join(f'{key} = "{key}_col"' for key in COLUMN_KEYS)
+    path = tmp_path / "columns.toml"
+    path.write_text(f'name = "columns"\n[data]\npath = "x.jsonl"\ncolumns = {{ {mapping} }}\n')
+    assert set(load_config(path).data.columns) == {*COLUMN_KEYS} >= {"kind", "sentences"}
