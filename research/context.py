@@ -23,7 +23,12 @@ from sklearn.utils.validation import check_consistent_length
 
 from research.features import _all_caps
 
-__all__ = ["ArticleContextClassifier", "context_features", "paragraph_breaks"]
+__all__ = [
+    "ArticleContextClassifier",
+    "check_sample_weight",
+    "context_features",
+    "paragraph_breaks",
+]
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 _TOKEN = re.compile(r"\w+")

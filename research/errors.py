@@ -6,7 +6,9 @@ class ResearchError(Exception):
 
 
 class ConfigError(ResearchError):
-    """A config file is malformed, has unknown or mistyped keys, or names a missing file."""
+    """A config or option asks for something that cannot work: a missing or malformed config
+    file, an unknown or mistyped key, an impossible value, a model that cannot be fitted
+    with its parameters, an unwritable output folder or a missing optional extra."""
 
 
 class DataError(ResearchError):

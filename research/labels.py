@@ -12,6 +12,7 @@ SENTENCE_LABELS = (
 )
 #: The label that article label sets leave out.
 NO_FUNCTION = "other"
+#: The labels an article label set may hold, in contract order (``other`` left out).
 ARTICLE_LABELS = tuple(label for label in SENTENCE_LABELS if label != NO_FUNCTION)
 
 

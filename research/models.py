@@ -29,7 +29,14 @@ from research.linear_models import (
 )
 from research.tomltypes import type_ok, wrong_type
 
-__all__ = ["FINE_TUNED", "MODELS", "NEEDS_ENCODER", "build_model", "check_model_config"]
+__all__ = [
+    "FINE_TUNED",
+    "MODELS",
+    "NEEDS_ENCODER",
+    "STREAMING",
+    "build_model",
+    "check_model_config",
+]
 
 
 MODELS = {

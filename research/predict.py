@@ -18,7 +18,7 @@ from research.api import load_model
 from research.interrupt import raise_if_requested
 from research.progress import progress
 
-__all__ = ["iter_records", "predict_stream"]
+__all__ = ["PARALLEL_BATCH_SIZE", "iter_records", "predict_stream"]
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,15 @@ from pathlib import Path
 from research.decision import OFFSETS
 from research.runs import write_json
 
-__all__ = ["metrics_rows", "model_card", "write_confusion_png", "write_metrics", "write_outputs"]
+__all__ = [
+    "metrics_rows",
+    "model_card",
+    "write_confusion",
+    "write_confusion_png",
+    "write_metrics",
+    "write_outputs",
+    "write_predictions",
+]
 
 CSV_FIELDS = (
     "split",

@@ -16,7 +16,7 @@ from pathlib import Path
 from research.errors import ConfigError
 from research.interrupt import raise_if_requested
 
-__all__ = ["RunDir", "git_state", "is_complete_run", "new_run_id"]
+__all__ = ["TMP_PREFIX", "RunDir", "git_state", "is_complete_run", "new_run_id", "write_json"]
 
 TMP_PREFIX = ".tmp-"
 
