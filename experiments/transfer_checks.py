@@ -95,7 +95,7 @@ def show(name, scores):
 def vocabulary_run(cfg, seed, folder, texts):
     """Train ``cfg`` with the n-grams restricted to those of real news; return the run dir."""
     target = set(CountVectorizer(analyzer=CueAnalyzer((1, 2)), min_df=2).fit(texts).vocabulary_)
-    build = linear_models._cue_vectorizer
+    build = linear_models.cue_vectorizer
 
     def restricted(word_ngrams, min_df, max_features):
         vectorizer = build(word_ngrams, min_df, max_features)
@@ -104,7 +104,7 @@ def vocabulary_run(cfg, seed, folder, texts):
         keep = sorted(t for t in known.fit(train).vocabulary_ if t.startswith("__") or t in target)
         return vectorizer.set_params(vocabulary=keep)
 
-    with patch.object(linear_models, "_cue_vectorizer", restricted):
+    with patch.object(linear_models, "cue_vectorizer", restricted):
         return run_experiment(cfg, seed, output_dir=folder)
 
 

@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_consistent_length
 
-from research.features import _all_caps
+from research.features import all_caps
 
 __all__ = [
     "ArticleContextClassifier",
@@ -56,7 +56,7 @@ def _sentence_columns(texts):
             (
                 len(_TOKEN.findall(text)),
                 not text.rstrip().endswith(_FINAL_STOP),
-                text.isupper() and _all_caps(text),
+                text.isupper() and all_caps(text),
             )
         )  # isupper first: no letter scan
         years = [int(y) for y in _YEAR.findall(text)] if "1" in text or "2" in text else ()

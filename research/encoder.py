@@ -23,7 +23,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from research.errors import ConfigError
 
-__all__ = ["ENCODERS", "SentenceEmbedder", "encoder_package", "encoder_versions"]
+__all__ = [
+    "ENCODERS",
+    "SentenceEmbedder",
+    "cache_file",
+    "encoder_package",
+    "encoder_versions",
+    "load_encoder",
+    "replace_atomically",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +74,13 @@ def encoder_package(name):
         ) from None
 
 
-def _encoder(name):
+def load_encoder(name):
     if name not in _LOADED:
         _LOADED[name] = encoder_package(name).load_model(device="cpu")
     return _LOADED[name]
 
 
-def _replace_atomically(path, save):
+def replace_atomically(path, save):
     """Write ``path`` through ``save(file)`` into a unique temporary file beside it, then rename
     it over ``path``: readers never see half a file, and concurrent writers (processes or the
     threads of one) never share a partial file."""
@@ -82,7 +90,7 @@ def _replace_atomically(path, save):
     Path(part.name).replace(path)
 
 
-def _cache_file(name):
+def cache_file(name):
     root = os.environ.get("RESEARCH_CACHE", str(Path(tempfile.gettempdir()) / "research-cache"))
     return Path(root) / "embeddings" / f"{name}.npz"
 
@@ -106,7 +114,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.cache = cache
 
     def fit(self, X, y=None):
-        _encoder(self.encoder)  # fail early, before any training, if it is not installed
+        load_encoder(self.encoder)  # fail early, before any training, if it is not installed
         self.n_features_out_ = 384
         return self
 
@@ -126,7 +134,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return np.vstack([stored[k] for k in keys]) if keys else np.zeros((0, 384))
 
     def _embed(self, texts):
-        model = _encoder(self.encoder)
+        model = load_encoder(self.encoder)
         log.info("embedding %d sentences with %s", len(texts), self.encoder)
         return np.asarray(
             model.encode(
@@ -138,7 +146,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         )
 
     def _read_cache(self):
-        path = _cache_file(self.encoder)
+        path = cache_file(self.encoder)
         if not path.is_file():
             return {}
         with np.load(path) as data:
@@ -148,4 +156,4 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         keys = np.array(list(stored))
         vectors = np.vstack(list(stored.values()))
         save = functools.partial(np.savez, keys=keys, vectors=vectors)
-        _replace_atomically(_cache_file(self.encoder), save)
+        replace_atomically(cache_file(self.encoder), save)

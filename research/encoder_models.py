@@ -10,9 +10,9 @@ from research.context import ArticleContextClassifier
 from research.encoder import SentenceEmbedder
 from research.finetune import FineTunedEncoder
 from research.linear_models import (
-    _context_model,
-    _cue_vectorizer,
-    _newton_logreg,
+    build_context_model,
+    cue_vectorizer,
+    newton_logreg,
     tfidf_context_v1,
 )
 from research.word_vectors import WordVectorSmoothedClassifier, check_vector_params
@@ -32,9 +32,9 @@ def minilm_logreg_v1(
     embed = SentenceEmbedder(encoder=encoder)
     features = embed
     if words:
-        vectorizer = _cue_vectorizer((1, 2), 2, 100_000)
+        vectorizer = cue_vectorizer((1, 2), 2, 100_000)
         features = FeatureUnion([("embed", embed), ("words", vectorizer)])
-    return _newton_logreg(features, C, class_weight, max_iter, random_state)
+    return newton_logreg(features, C, class_weight, max_iter, random_state)
 
 
 def minilm_context_v1(
@@ -51,7 +51,7 @@ def minilm_context_v1(
         encoder=encoder, words=True, C=C, class_weight=class_weight, random_state=random_state
     )
     return ArticleContextClassifier(
-        sentence, _context_model("logreg", random_state), n_folds=n_folds
+        sentence, build_context_model("logreg", random_state), n_folds=n_folds
     )
 
 
@@ -102,7 +102,7 @@ def minilm_finetune_context_v1(
         random_state=random_state,
     )
     return ArticleContextClassifier(
-        sentence, _context_model("logreg", random_state), n_folds=n_folds
+        sentence, build_context_model("logreg", random_state), n_folds=n_folds
     )
 
 

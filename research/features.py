@@ -12,7 +12,16 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
-__all__ = ["CueFeatures", "CueRuleClassifier", "LEXICON", "NewsAnalyzer"]
+__all__ = [
+    "LEXICON",
+    "TOKEN_PATTERN",
+    "CueFeatures",
+    "CueRuleClassifier",
+    "NewsAnalyzer",
+    "all_caps",
+    "cue_tokens",
+    "phrase_maps",
+]
 
 # Category -> words and phrases (lower case). Phrases match on whole tokens.
 LEXICON = {
@@ -77,7 +86,7 @@ _SHAPE = ("quote", "year", "digits", "upper_case", "no_final_stop", "tokens_le_3
 FEATURE_NAMES = tuple(f"cue={c}" for c in LEXICON) + tuple(f"shape={s}" for s in _SHAPE)
 
 
-def _all_caps(text):
+def all_caps(text):
     """More than 3 letters, all upper case (the cheap ``isupper`` test rules out most text)."""
     if not text.isupper():
         return False
@@ -103,7 +112,7 @@ def cue_vector(text):
         any(q in text for q in '"“”«»') or " '" in text,
         bool(_YEAR.search(lowered)),
         any(map(str.isdigit, text)),
-        _all_caps(text),
+        all_caps(text),
         not stripped.endswith((".", "!", "?", '"', "”", "'", "’")),
         len(tokens) <= 3,
         len(tokens) <= 8,
@@ -111,11 +120,11 @@ def cue_vector(text):
     return [min(v, 3) / 3 for v in counts.values()] + [float(s) for s in shape]
 
 
-_WORDS = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 _CUE_TOKENS = {category: f"__cue_{category}" for category in LEXICON}
 
 
-def _phrase_maps(lexicon):
+def phrase_maps(lexicon):
     """Single words and two-word phrases -> cue token; first words of longer phrases."""
     single, double, longer = {}, {}, {}
     for category, words in lexicon.items():
@@ -126,7 +135,7 @@ def _phrase_maps(lexicon):
     return single, double, longer
 
 
-_SINGLE, _DOUBLE, _LONGER = _phrase_maps(LEXICON)
+_SINGLE, _DOUBLE, _LONGER = phrase_maps(LEXICON)
 _SINGLE_KEYS, _DOUBLE_KEYS = frozenset(_SINGLE), frozenset(_DOUBLE)
 _LONGER_HEADS = frozenset(" ".join(phrase.split()[:2]) for phrase in _LONGER)
 _YEARS = frozenset(f"{y}{s}" for y in range(1800, 2100) for s in ("", "s"))
@@ -154,7 +163,7 @@ class NewsAnalyzer:
 
     def __call__(self, text):
         lowered = text.lower()
-        tokens = _WORDS.findall(lowered)
+        tokens = TOKEN_PATTERN.findall(lowered)
         low, high = self.ngram_range
         grams = list(tokens) if low == 1 else []
         bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
@@ -163,14 +172,14 @@ class NewsAnalyzer:
         for n in range(max(low, 3), high + 1):
             grams += map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False))
         if self.cues:
-            grams += _cue_tokens(text, lowered, tokens, bigrams)
+            grams += cue_tokens(text, lowered, tokens, bigrams)
         return grams
 
 
 _MAPS_V1 = (_SINGLE, _SINGLE_KEYS, _DOUBLE, _DOUBLE_KEYS, _LONGER, _LONGER_HEADS)
 
 
-def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
+def cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
     """Cue-category and shape pseudo-words of one sentence (``lowered`` is unused, kept for
     callers). Runs once per sentence at prediction time, so every step is a C-level call."""
     # Set intersections run in C; a cue counts once per sentence (presence, not count).
@@ -187,7 +196,7 @@ def _cue_tokens(text, lowered, tokens, bigrams, maps=_MAPS_V1):
         found.append("__shape_quote")
     if not _YEARS.isdisjoint(tokens):
         found.append("__shape_year")
-    if text.isupper() and _all_caps(text):
+    if text.isupper() and all_caps(text):
         found.append("__shape_upper_case")
     if not text.rstrip().endswith(_FINAL_STOP):
         found.append("__shape_no_final_stop")

@@ -11,7 +11,7 @@ still votes like its category. :data:`research.features.LEXICON` is left as it w
 ``tfidf_logreg.v2`` keeps its meaning.
 """
 
-from research.features import _WORDS, LEXICON, _cue_tokens, _phrase_maps
+from research.features import LEXICON, TOKEN_PATTERN, cue_tokens, phrase_maps
 
 __all__ = ["LEXICON_V2", "CueAnalyzer"]
 
@@ -46,7 +46,7 @@ LEXICON_V2 = {
         candidate parliament opposition referendum lawmakers legislature""",
 }
 
-_SINGLE, _DOUBLE, _LONGER = _phrase_maps(LEXICON_V2)
+_SINGLE, _DOUBLE, _LONGER = phrase_maps(LEXICON_V2)
 _SINGLE_KEYS, _DOUBLE_KEYS = frozenset(_SINGLE), frozenset(_DOUBLE)
 _LONGER_HEADS = frozenset(" ".join(p.split()[:2]) for p in _LONGER)
 _MAPS = (_SINGLE, _SINGLE_KEYS, _DOUBLE, _DOUBLE_KEYS, _LONGER, _LONGER_HEADS)
@@ -87,10 +87,10 @@ class CueAnalyzer:
         self.ngram_range = ngram_range
 
     def __call__(self, text):
-        tokens = _WORDS.findall(text.lower())
+        tokens = TOKEN_PATTERN.findall(text.lower())
         low, high = self.ngram_range
         bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
-        found = _cue_tokens(text, None, tokens, bigrams, maps=_MAPS)
+        found = cue_tokens(text, None, tokens, bigrams, maps=_MAPS)
         grams = tokens if low == 1 else []
         if low <= 2 <= high:
             grams = grams + bigrams

@@ -136,11 +136,11 @@ def tfidf_logreg_v3(
     """Word n-grams plus the v2 lexicon's cue categories and conjunctions
     (:class:`research.lexicon.CueAnalyzer`), logistic regression fitted by Newton-CG
     (the same optimum as lbfgs on these features, ten times faster to reach)."""
-    word = _cue_vectorizer(word_ngrams, min_df, max_features)
-    return _newton_logreg(word, C, class_weight, max_iter, random_state)
+    word = cue_vectorizer(word_ngrams, min_df, max_features)
+    return newton_logreg(word, C, class_weight, max_iter, random_state)
 
 
-def _cue_vectorizer(word_ngrams, min_df, max_features):
+def cue_vectorizer(word_ngrams, min_df, max_features):
     """tfidf_logreg.v3's word and cue features (also beside the MiniLM embeddings)."""
     return CompactTfidfVectorizer(
         analyzer=CueAnalyzer(tuple(word_ngrams)),
@@ -152,7 +152,7 @@ def _cue_vectorizer(word_ngrams, min_df, max_features):
     )
 
 
-def _newton_logreg(features, C, class_weight, max_iter, random_state):  # noqa: N803
+def newton_logreg(features, C, class_weight, max_iter, random_state):  # noqa: N803
     """``features`` then logistic regression fitted by Newton-CG."""
     clf = LogisticRegression(
         C=C,
@@ -243,7 +243,7 @@ def hashing_sgd_v1(
     )
 
 
-def _context_model(kind, random_state):
+def build_context_model(kind, random_state):
     if kind == "logreg":
         # Scaled inputs: probabilities, counts and positions on one scale, so the solver
         # converges in a few iterations instead of hundreds.
@@ -286,5 +286,5 @@ def tfidf_context_v1(
         random_state=random_state,
     )
     return ArticleContextClassifier(
-        sentence, _context_model(context, random_state), n_folds=n_folds
+        sentence, build_context_model(context, random_state), n_folds=n_folds
     )

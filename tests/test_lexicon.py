@@ -52,7 +52,7 @@ def test_word_ngrams_come_first_and_are_the_same_as_v1():
 
 def _reference_cues(text, tokens, bigrams, maps=None):
     """The cue and shape pseudo-words as first written, step by step (v2 maps by default)."""
-    from research.features import _FINAL_STOP, _QUOTES, _YEARS, _all_caps
+    from research.features import _FINAL_STOP, _QUOTES, _YEARS, all_caps
     from research.lexicon import _MAPS
 
     single, single_keys, double, double_keys, longer, longer_heads = maps or _MAPS
@@ -64,7 +64,7 @@ def _reference_cues(text, tokens, bigrams, maps=None):
     shapes = [
         ("__shape_quote", any(q in text for q in _QUOTES)),
         ("__shape_year", not _YEARS.isdisjoint(tokens)),
-        ("__shape_upper_case", text.isupper() and _all_caps(text)),
+        ("__shape_upper_case", text.isupper() and all_caps(text)),
         ("__shape_no_final_stop", not text.rstrip().endswith(_FINAL_STOP)),
         ("__shape_tokens_le_3", len(tokens) <= 3),
         ("__shape_tokens_le_8", 3 < len(tokens) <= 8),
@@ -75,10 +75,10 @@ def _reference_cues(text, tokens, bigrams, maps=None):
 def _reference(text, ngram_range):
     """CueAnalyzer as first written (word n-grams, v2 cues, the original conjunction
     rules): the fast path must give exactly this."""
-    from research.features import _WORDS
+    from research.features import TOKEN_PATTERN
 
     lowered = text.lower()
-    tokens = _WORDS.findall(lowered)
+    tokens = TOKEN_PATTERN.findall(lowered)
     low, high = ngram_range
     grams = list(tokens) if low == 1 else []
     bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
@@ -136,9 +136,9 @@ def test_fast_analyzer_matches_the_reference_on_any_text(text):
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_v1_cue_tokens_match_the_reference_on_any_text(text):
-    from research.features import _MAPS_V1, _WORDS
+    from research.features import _MAPS_V1, TOKEN_PATTERN
 
-    tokens = _WORDS.findall(text.lower())
+    tokens = TOKEN_PATTERN.findall(text.lower())
     bigrams = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
     expected = tokens + bigrams + _reference_cues(text, tokens, bigrams, _MAPS_V1)
     assert NewsAnalyzer()(text) == expected
