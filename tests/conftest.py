@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+# Assigned, not defaulted: huggingface_hub reads these once, when it is first imported,
+# and a caller's HF_HUB_OFFLINE=0 must not let a test reach the network.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -15,9 +17,13 @@ TINY_CORPUS = DATA / "tiny_corpus.jsonl"
 TINY_SENTENCES = DATA / "tiny_sentences.jsonl"
 
 
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
+@pytest.fixture(scope="session", autouse=True)
+def _cache(tmp_path_factory):
+    """A data cache of the test session's own, set before any session fixture (tiny_run)
+    runs, so no test reads or writes the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESEARCH_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
+        yield
 
 
 def config_text(

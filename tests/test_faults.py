@@ -19,15 +19,23 @@ from tests.conftest import ROOT, write_config
 SLOW_EVAL = 'splits = ["test", "ood"]\nbootstrap = 1000000'
 
 
+# ``python -m research`` with Python's own SIGINT handler: a shell that started the tests in
+# the background leaves SIGINT ignored, and children inherit that. Set in the child itself,
+# not by preexec_fn, which is unsafe in a process with threads (BLAS pools, test readers).
+START = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'research'; runpy.run_module('research', run_name='__main__')"
+)
+
+
 def start_run(config, **kwargs):
-    """Start ``research run CONFIG`` with default SIGINT handling (a shell may ignore it)."""
+    """Start ``research run CONFIG`` in a child process that Ctrl-C can interrupt."""
     return subprocess.Popen(
-        [sys.executable, "-m", "research", "--quiet", "run", str(config)],
+        [sys.executable, "-c", START, "--quiet", "run", str(config)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         **kwargs,
     )
 

@@ -1513,14 +1513,19 @@ row(
 def test_segmenter_is_linear_on_one_long_line():
     from research.segment import segment
 
-    timings = []
-    for size in (2**20, 4 * 2**20):
-        text = big_article(size, one_line=True)
-        started = time.perf_counter()
-        spans = segment(text)
-        timings.append(time.perf_counter() - started)
+    def cpu_seconds(text):
+        # This process's CPU time, best of three: another job on the machine (CI shares
+        # its two cores) stretches wall-clock time, not this.
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            spans = segment(text)
+            best = min(best, time.process_time() - started)
         assert spans and all(text[a:b].strip() == text[a:b] for a, b in spans[:100])
-    assert timings[1] < 10 * max(timings[0], 0.05)
+        return best
+
+    small, large = (cpu_seconds(big_article(size, one_line=True)) for size in (2**20, 4 * 2**20))
+    assert large < 10 * max(small, 0.05)
 
 
 row(

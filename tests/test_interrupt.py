@@ -27,6 +27,15 @@ def swallow_an_interrupt():
     SwallowsCtrlC()
 
 
+@pytest.fixture(autouse=True)
+def _default_sigint():
+    """Python's own SIGINT handler, which recording() replaces; a shell that started the
+    tests in the background leaves SIGINT ignored instead."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_a_swallowed_interrupt_is_raised_at_the_checkpoint(capsys):
     with interrupt.recording():
         swallow_an_interrupt()  # returns normally: the KeyboardInterrupt was ignored
