@@ -156,9 +156,9 @@ def check_args(parser, args):
         parser.error("--jobs must be -1 (all cores) or at least 1")
     if args.command == "predict" and args.jobs != 1:
         _check_parallel_predict(parser, args)
-    from research.config_checks import SEED_LIMIT
+    from research.config_checks import SEED_LIMIT, valid_seed
 
-    if getattr(args, "seed", None) is not None and not 0 <= args.seed < SEED_LIMIT:
+    if getattr(args, "seed", None) is not None and not valid_seed(args.seed):
         parser.error(f"--seed must be between 0 and {SEED_LIMIT - 1}")
 
 

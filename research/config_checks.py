@@ -9,12 +9,18 @@ from research.data import COLUMN_KEYS
 from research.errors import ConfigError
 from research.tomltypes import toml_value, type_ok
 
-__all__ = ["SEED_LIMIT", "STRATEGIES", "UNITS", "check_set_keys", "check_values"]
+__all__ = ["SEED_LIMIT", "STRATEGIES", "UNITS", "check_set_keys", "check_values", "valid_seed"]
 
 UNITS = ("sentence", "article")
 STRATEGIES = ("split", "group_kfold")
 #: Seeds are numpy's: 0 <= seed < SEED_LIMIT.
 SEED_LIMIT = 2**32
+
+
+def valid_seed(seed):
+    """Whether ``seed`` is an integer numpy takes as a seed (the config, ``--seed`` and
+    :func:`research.run_config` all ask this)."""
+    return isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < SEED_LIMIT
 
 
 def _fits_decision(cfg):
@@ -33,7 +39,7 @@ def check_values(cfg, where):
         ),
         (len(cfg.seeds) > 0, "seeds", "needs at least one seed"),
         (
-            all(0 <= s < SEED_LIMIT for s in cfg.seeds),
+            all(valid_seed(s) for s in cfg.seeds),
             "seeds",
             f"must be between 0 and {SEED_LIMIT - 1}",
         ),

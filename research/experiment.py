@@ -12,7 +12,7 @@ import numpy as np
 
 from research.api import Model
 from research.config import load_config
-from research.config_checks import SEED_LIMIT
+from research.config_checks import SEED_LIMIT, valid_seed
 from research.data import load_examples
 from research.decision import choose_decision
 from research.encoder import encoder_versions
@@ -264,9 +264,7 @@ def run_config(path, *, seed=None, output_dir=None):
     list of Path
         The run directories, in seed order.
     """
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT
-    ):
+    if seed is not None and not valid_seed(seed):
         raise ConfigError(f"seed must be an integer between 0 and {SEED_LIMIT - 1}, got {seed!r}")
     cfg = load_config(path)
     text = Path(path).read_text(encoding="utf-8")
